@@ -1,0 +1,277 @@
+import CSQLite
+
+/// An open SQLite database connection.
+///
+/// Opening applies the settings every catalog connection needs: extended result codes, a busy
+/// timeout, `foreign_keys = ON`, and the WAL journal for writable file databases.
+/// Not `Sendable`: use one connection from one thread at a time (it is opened with
+/// `SQLITE_OPEN_NOMUTEX`). See <https://sqlite.org/c3ref/open.html>.
+public final class Connection {
+    /// How to open the database file.
+    public enum Mode: Sendable {
+        /// Read and write an existing database; fail when it does not exist.
+        case readWrite
+        /// Read only; fail when it does not exist. Writes fail with `SQLITE_READONLY`.
+        case readOnly
+        /// Read and write, creating the file when it does not exist.
+        case create
+    }
+
+    /// The kind of `BEGIN` a transaction starts with. See <https://sqlite.org/lang_transaction.html>.
+    public enum TransactionKind: String, Sendable {
+        /// Takes no lock until the first read or write. Use for read-only work only: in WAL mode
+        /// a deferred transaction that reads and then writes fails with `SQLITE_BUSY_SNAPSHOT`
+        /// when another connection committed in between, whatever the busy timeout.
+        case deferred = "DEFERRED"
+        /// Takes the write lock at once, waiting up to the busy timeout. Use for every write.
+        case immediate = "IMMEDIATE"
+        /// Like immediate; in WAL mode the same as immediate.
+        case exclusive = "EXCLUSIVE"
+    }
+
+    let handle: OpaquePointer
+    /// The path the connection was opened with (`:memory:` for an in-memory database).
+    public let path: String
+    /// The mode the connection was opened with.
+    public let mode: Mode
+    private var statementCache: [String: Statement] = [:]
+    private var savepointDepth = 0
+
+    /// Opens the database at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: a file path, or `:memory:` for a private in-memory database.
+    ///   - mode: read-write, read-only, or create-if-missing.
+    ///   - busyTimeout: how long, in milliseconds, to wait for another connection's lock.
+    /// - Throws: `SQLiteError` when the file cannot be opened or is not a database.
+    public init(path: String, mode: Mode = .create, busyTimeout: Int = 5_000) throws {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        switch mode {
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let error = SQLiteError(db: db, code: code)
+            sqlite3_close_v2(db)
+            throw error
+        }
+        self.handle = db
+        self.path = path
+        self.mode = mode
+        sqlite3_extended_result_codes(db, 1)
+        try check(sqlite3_busy_timeout(db, Int32(clamping: busyTimeout)))
+        // The first statement reads the header: a file that is not SQLite fails here.
+        try execute("PRAGMA foreign_keys = ON")
+        if mode != .readOnly && !isInMemory {
+            let journal = try fetchOne("PRAGMA journal_mode = WAL")?.get(0, as: String.self)
+            if journal?.lowercased() != "wal" {
+                throw SQLiteError(
+                    code: .error, message: "could not switch \(path) to WAL (journal mode is \(journal ?? "?"))")
+            }
+        }
+    }
+
+    /// Opens a private in-memory database.
+    public static func inMemory() throws -> Connection {
+        try Connection(path: ":memory:", mode: .create)
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// True for `:memory:` and temporary databases.
+    public var isInMemory: Bool { path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:") }
+
+    /// True when no transaction is open (`sqlite3_get_autocommit`).
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    /// Rows changed since the connection opened.
+    public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
+
+    /// Sets how long, in milliseconds, to wait for another connection's lock.
+    public func setBusyTimeout(_ milliseconds: Int) throws {
+        try check(sqlite3_busy_timeout(handle, Int32(clamping: milliseconds)))
+    }
+
+    /// Sets an integer `sqlite3_db_config` option (for example `SQLITE_DBCONFIG_DEFENSIVE`)
+    /// and returns its new state. See <https://sqlite.org/c3ref/db_config.html>.
+    @discardableResult
+    public func setConfig(_ option: Int32, to value: Bool) throws -> Bool {
+        var result: Int32 = -1
+        try check(catalog_sqlite3_db_config_int(handle, option, value ? 1 : 0, &result))
+        return result != 0
+    }
+
+    // MARK: - Statements
+
+    /// Prepares exactly one statement. Trailing whitespace and comments are allowed;
+    /// a second statement is an error.
+    public func makeStatement(sql: String) throws -> Statement {
+        var found: Statement?
+        try forEachStatement(in: sql) { statement, _ in
+            guard found == nil else {
+                throw SQLiteError(
+                    code: .misuse, message: "expected one statement, found several", sql: sql)
+            }
+            found = statement
+        }
+        guard let found else {
+            throw SQLiteError(code: .misuse, message: "no SQL statement to run", sql: sql)
+        }
+        return found
+    }
+
+    /// Returns a prepared statement for `sql` from this connection's cache, preparing it once.
+    ///
+    /// The statement comes back reset with its bindings cleared. Do not keep it across another
+    /// call for the same SQL.
+    public func cachedStatement(sql: String) throws -> Statement {
+        if let statement = statementCache[sql] {
+            statement.reset()
+            statement.clearBindings()
+            return statement
+        }
+        let statement = try makeStatement(sql: sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// The number of statements in the cache.
+    public var cachedStatementCount: Int { statementCache.count }
+
+    /// Prepares the statements of `script` one after another and hands each to `body` with the
+    /// UTF-8 byte offset in `script` where its text starts (leading comments and spaces skipped).
+    ///
+    /// SQLite's own parser splits the script (`sqlite3_prepare_v2` and its tail pointer), so
+    /// triggers, strings and comments holding `;` are split correctly. A statement is prepared
+    /// only after the one before it ran, so later statements may use tables made earlier.
+    /// A preparation error carries the offset of the failing token, relative to `script`.
+    public func forEachStatement(in script: String, _ body: (Statement, Int) throws -> Void) throws {
+        let bytes = Array(script.utf8CString)
+        let length = bytes.count - 1  // without the NUL terminator
+        try bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < length {
+                let start = SQLText.skipSpaceAndComments(buffer, from: offset, length: length)
+                if start >= length { break }
+                var statementHandle: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let code = sqlite3_prepare_v2(
+                    handle, base + start, Int32(length - start), &statementHandle, &tail)
+                guard code == SQLITE_OK else {
+                    var error = SQLiteError(
+                        db: handle, code: code, sql: SQLText.statementText(buffer, from: start, length: length))
+                    error.offset = error.offset.map { $0 + start } ?? start
+                    throw error
+                }
+                let next = tail.map { base.distance(to: $0) } ?? length
+                guard let statementHandle else {
+                    offset = max(next, start + 1)
+                    continue
+                }
+                let statement = Statement(handle: statementHandle, connection: self)
+                do {
+                    try body(statement, start)
+                } catch var error as SQLiteError {
+                    if error.offset == nil { error.offset = start }
+                    throw error
+                }
+                offset = max(next, start + 1)
+            }
+        }
+    }
+
+    /// Runs every statement in `sql`, in order. Rows are ignored.
+    public func execute(_ sql: String) throws {
+        try forEachStatement(in: sql) { statement, _ in
+            while try statement.step() {}
+        }
+    }
+
+    /// Runs one statement with bound values, using the statement cache.
+    public func execute(_ sql: String, _ values: [DatabaseValue]) throws {
+        try cachedStatement(sql: sql).execute(values)
+    }
+
+    /// Every row of one statement, with bound values.
+    public func fetchAll(_ sql: String, _ values: [DatabaseValue] = []) throws -> [Row] {
+        try cachedStatement(sql: sql).fetchAll(values)
+    }
+
+    /// The first row of one statement, with bound values, or nil.
+    public func fetchOne(_ sql: String, _ values: [DatabaseValue] = []) throws -> Row? {
+        try cachedStatement(sql: sql).fetchOne(values)
+    }
+
+    /// The first column of the first row, converted to `T`, or nil.
+    public func fetchValue<T: DatabaseValueConvertible>(
+        _ sql: String, _ values: [DatabaseValue] = [], as type: T.Type = T.self
+    ) throws -> T? {
+        try fetchOne(sql, values)?.get(0, as: T.self)
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` inside `BEGIN <kind>` ... `COMMIT`, rolling back when it throws.
+    ///
+    /// Use `.immediate` (the default) for any transaction that writes.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue) TRANSACTION")
+        let result: T
+        do {
+            result = try body()
+            try execute("COMMIT TRANSACTION")
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        return result
+    }
+
+    /// Runs `body` inside a savepoint; on error only the savepoint's work is undone.
+    ///
+    /// Savepoints nest, and work inside or outside a transaction (outside, the outermost
+    /// savepoint acts as a deferred transaction).
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        savepointDepth += 1
+        let name = "catalog_savepoint_\(savepointDepth)"
+        defer { savepointDepth -= 1 }
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE SAVEPOINT \(name)")
+            return result
+        } catch {
+            // The savepoint may already be gone if SQLite rolled the whole transaction back.
+            try? execute("ROLLBACK TO SAVEPOINT \(name)")
+            try? execute("RELEASE SAVEPOINT \(name)")
+            throw error
+        }
+    }
+
+    /// Rolls back the open transaction, if any, ignoring errors (SQLite may have rolled it back
+    /// already, for example after `SQLITE_FULL`).
+    public func rollbackQuietly() {
+        if !isAutocommit {
+            try? execute("ROLLBACK TRANSACTION")
+        }
+    }
+
+    func check(_ code: Int32, sql: String? = nil) throws {
+        guard code == SQLITE_OK else {
+            throw SQLiteError(db: handle, code: code, sql: sql)
+        }
+    }
+}

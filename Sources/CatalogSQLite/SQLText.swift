@@ -1,0 +1,29 @@
+/// Byte-level helpers over SQL text, used to report where a statement starts.
+enum SQLText {
+    /// The offset of the first byte at or after `offset` that is not white space or inside a
+    /// `--` or `/* */` comment.
+    static func skipSpaceAndComments(_ bytes: UnsafeBufferPointer<CChar>, from offset: Int, length: Int) -> Int {
+        var index = offset
+        while index < length {
+            let byte = UInt8(bitPattern: bytes[index])
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                index += 1
+            } else if byte == 0x2D, index + 1 < length, bytes[index + 1] == 0x2D {
+                while index < length && bytes[index] != 0x0A { index += 1 }
+            } else if byte == 0x2F, index + 1 < length, bytes[index + 1] == 0x2A {
+                index += 2
+                while index + 1 < length && !(bytes[index] == 0x2A && bytes[index + 1] == 0x2F) { index += 1 }
+                index = min(index + 2, length)
+            } else {
+                break
+            }
+        }
+        return index
+    }
+
+    /// The text from `offset` to the end, for error context.
+    static func statementText(_ bytes: UnsafeBufferPointer<CChar>, from offset: Int, length: Int) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[offset..<length])
+        return String(decoding: slice.lazy.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

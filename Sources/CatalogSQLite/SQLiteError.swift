@@ -1,0 +1,54 @@
+import CSQLite
+
+/// An error reported by SQLite, with the context needed to explain it.
+public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    /// The extended result code.
+    public var code: ResultCode
+    /// SQLite's own message (`sqlite3_errmsg`), or the code's description.
+    public var message: String
+    /// The SQL being prepared or run, when there was one.
+    public var sql: String?
+    /// The byte offset in `sql` that SQLite blames (`sqlite3_error_offset`), when it knows one.
+    public var offset: Int?
+
+    public init(code: ResultCode, message: String? = nil, sql: String? = nil, offset: Int? = nil) {
+        self.code = code
+        self.message = message ?? code.description
+        self.sql = sql
+        self.offset = offset
+    }
+
+    /// Builds the error for the last failure on `db`, reading code, message and offset there.
+    init(db: OpaquePointer?, code: Int32, sql: String? = nil) {
+        let extended = db.map { sqlite3_extended_errcode($0) } ?? code
+        // Prefer the extended code only when it extends the code we were handed.
+        let resolved = (extended & 0xFF) == (code & 0xFF) ? extended : code
+        let message = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        let offset = db.map { Int(sqlite3_error_offset($0)) }.flatMap { $0 >= 0 ? $0 : nil }
+        self.init(code: ResultCode(rawValue: resolved), message: message, sql: sql, offset: offset)
+    }
+
+    /// One line: the message and the result code; the SQL is kept apart for callers to show.
+    public var description: String {
+        "\(message) (\(ResultCode(rawValue: code.rawValue).codeName))"
+    }
+}
+
+extension ResultCode {
+    /// The C name of the primary code, e.g. `SQLITE_CONSTRAINT`, for error messages.
+    public var codeName: String {
+        let names: [Int32: String] = [
+            SQLITE_ERROR: "SQLITE_ERROR", SQLITE_INTERNAL: "SQLITE_INTERNAL", SQLITE_PERM: "SQLITE_PERM",
+            SQLITE_ABORT: "SQLITE_ABORT", SQLITE_BUSY: "SQLITE_BUSY", SQLITE_LOCKED: "SQLITE_LOCKED",
+            SQLITE_NOMEM: "SQLITE_NOMEM", SQLITE_READONLY: "SQLITE_READONLY",
+            SQLITE_INTERRUPT: "SQLITE_INTERRUPT", SQLITE_IOERR: "SQLITE_IOERR",
+            SQLITE_CORRUPT: "SQLITE_CORRUPT", SQLITE_NOTFOUND: "SQLITE_NOTFOUND", SQLITE_FULL: "SQLITE_FULL",
+            SQLITE_CANTOPEN: "SQLITE_CANTOPEN", SQLITE_PROTOCOL: "SQLITE_PROTOCOL",
+            SQLITE_SCHEMA: "SQLITE_SCHEMA", SQLITE_TOOBIG: "SQLITE_TOOBIG",
+            SQLITE_CONSTRAINT: "SQLITE_CONSTRAINT", SQLITE_MISMATCH: "SQLITE_MISMATCH",
+            SQLITE_MISUSE: "SQLITE_MISUSE", SQLITE_AUTH: "SQLITE_AUTH", SQLITE_RANGE: "SQLITE_RANGE",
+            SQLITE_NOTADB: "SQLITE_NOTADB",
+        ]
+        return names[primary.rawValue] ?? "SQLite result code \(rawValue)"
+    }
+}

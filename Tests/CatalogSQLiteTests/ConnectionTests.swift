@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+
+@testable import CatalogSQLite
+
+@Suite struct ConnectionTests {
+    @Test func bindsAndReadsEveryValueType() throws {
+        let db = try Connection.inMemory()
+        try db.execute("CREATE TABLE t(a, b, c, d, e, f)")
+        let values: [DatabaseValue] = [
+            .null, .integer(Int64.min), .real(-1.5e300), .text("O'Reilly ünïcödé 🚀"), .blob([0, 1, 255]),
+            .blob([]),
+        ]
+        try db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", values)
+        let row = try #require(try db.fetchOne("SELECT a, b, c, d, e, f FROM t"))
+        #expect(row.values == values)
+        #expect(row.columns == ["a", "b", "c", "d", "e", "f"])
+        #expect(try db.fetchValue("SELECT typeof(f) FROM t", as: String.self) == "blob")
+    }
+
+    @Test func bindsByNameAndConvertsSwiftTypes() throws {
+        let db = try Connection.inMemory()
+        let statement = try db.makeStatement(sql: "SELECT :int, @text, $flag, :missing")
+        try statement.bind(42, named: ":int")
+        try statement.bind("x' OR '1'='1", named: "@text")
+        try statement.bind(true, named: "$flag")
+        let row = try #require(try statement.fetchOne())
+        #expect(row.get(0, as: Int.self) == 42)
+        #expect(row.get(1, as: String.self) == "x' OR '1'='1")
+        #expect(row.get(2, as: Bool.self) == true)
+        #expect(row.get(3, as: Int?.self) == .some(nil))
+        #expect(row.get(1, as: Int.self) == nil)
+        #expect(throws: SQLiteError.self) { try statement.bind(1, named: ":nope") }
+    }
+
+    @Test func errorsCarryCodeMessageAndSQL() throws {
+        let db = try Connection.inMemory()
+        try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+        try db.execute("INSERT INTO t(name) VALUES (?)", [.text("a")])
+        let error = try #require(throws: SQLiteError.self) {
+            try db.execute("INSERT INTO t(name) VALUES (?)", [.text("a")])
+        }
+        #expect(error.code == ResultCode(rawValue: 2067))  // SQLITE_CONSTRAINT_UNIQUE
+        #expect(ResultCode.constraint ~= error.code)
+        #expect(!(ResultCode.busy ~= error.code))
+        #expect(error.message == "UNIQUE constraint failed: t.name")
+        #expect(error.sql == "INSERT INTO t(name) VALUES (?)")
+        #expect(error.description == "UNIQUE constraint failed: t.name (SQLITE_CONSTRAINT)")
+    }
+
+    @Test func syntaxErrorsPointAtTheToken() throws {
+        let db = try Connection.inMemory()
+        let script = "CREATE TABLE a(x);\n\nSELECT * FROM a WHERE x = = 1;"
+        let error = try #require(throws: SQLiteError.self) { try db.execute(script) }
+        #expect(error.message == "near \"=\": syntax error")
+        let offset = try #require(error.offset)
+        let prefix = String(decoding: Array(script.utf8)[..<offset], as: UTF8.self)
+        #expect(prefix.hasSuffix("WHERE x = "))
+    }
+
+    @Test func scriptSplittingSkipsCommentsAndHandlesTriggers() throws {
+        let db = try Connection.inMemory()
+        let script = """
+            -- a comment; with a semicolon
+            CREATE TABLE a(x);
+            /* block; comment */ CREATE TABLE log(x);
+            CREATE TRIGGER t AFTER INSERT ON a BEGIN
+              INSERT INTO log VALUES ('a;b');
+            END;
+            INSERT INTO a VALUES (1);
+            """
+        var starts: [String] = []
+        try db.forEachStatement(in: script) { statement, offset in
+            let rest = String(decoding: Array(script.utf8)[offset...], as: UTF8.self)
+            starts.append(String(rest.prefix(14)))
+            while try statement.step() {}
+        }
+        #expect(starts == ["CREATE TABLE a", "CREATE TABLE l", "CREATE TRIGGER", "INSERT INTO a "])
+        #expect(try db.fetchValue("SELECT x FROM log", as: String.self) == "a;b")
+    }
+
+    @Test func makeStatementRefusesSeveralStatements() throws {
+        let db = try Connection.inMemory()
+        #expect(throws: SQLiteError.self) { try db.makeStatement(sql: "SELECT 1; SELECT 2") }
+        #expect(throws: SQLiteError.self) { try db.makeStatement(sql: "  -- nothing\n") }
+        _ = try db.makeStatement(sql: "SELECT 1; -- trailing comment")
+    }
+
+    @Test func statementCacheReusesPreparedStatements() throws {
+        let db = try Connection.inMemory()
+        let first = try db.cachedStatement(sql: "SELECT ?")
+        try first.bind(7, at: 1)
+        let second = try db.cachedStatement(sql: "SELECT ?")
+        #expect(first === second)
+        #expect(db.cachedStatementCount == 1)
+        // Bindings are cleared when the statement comes back from the cache.
+        #expect(try second.fetchOne()?[0] == .null)
+        _ = try db.fetchAll("SELECT 1")
+        _ = try db.fetchAll("SELECT 1")
+        #expect(db.cachedStatementCount == 2)
+    }
+
+    @Test func transactionsCommitAndRollBack() throws {
+        let db = try Connection.inMemory()
+        try db.execute("CREATE TABLE t(x)")
+        try db.transaction { try db.execute("INSERT INTO t VALUES (1)") }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try db.transaction(.deferred) {
+                try db.execute("INSERT INTO t VALUES (2)")
+                throw Boom()
+            }
+        }
+        #expect(db.isAutocommit)
+        #expect(try db.fetchValue("SELECT group_concat(x) FROM t", as: String.self) == "1")
+    }
+
+    @Test func nestedSavepointsRollBackOnlyTheirOwnWork() throws {
+        let db = try Connection.inMemory()
+        try db.execute("CREATE TABLE t(x)")
+        struct Boom: Error {}
+        try db.transaction {
+            try db.execute("INSERT INTO t VALUES (1)")
+            try db.savepoint {
+                try db.execute("INSERT INTO t VALUES (2)")
+                #expect(throws: Boom.self) {
+                    try db.savepoint {
+                        try db.execute("INSERT INTO t VALUES (3)")
+                        throw Boom()
+                    }
+                }
+                try db.execute("INSERT INTO t VALUES (4)")
+            }
+        }
+        #expect(try db.fetchValue("SELECT group_concat(x) FROM t", as: String.self) == "1,2,4")
+    }
+
+    @Test func fileDatabasesUseWALAndForeignKeys() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/test.sqlite3"
+            let db = try Connection(path: path)
+            #expect(try db.fetchValue("PRAGMA journal_mode", as: String.self) == "wal")
+            #expect(try db.fetchValue("PRAGMA foreign_keys", as: Int.self) == 1)
+            try db.execute("CREATE TABLE t(x)")
+            let reader = try Connection(path: path, mode: .readOnly)
+            #expect(try reader.fetchValue("SELECT count(*) FROM t", as: Int.self) == 0)
+            let error = try #require(throws: SQLiteError.self) { try reader.execute("INSERT INTO t VALUES (1)") }
+            #expect(ResultCode.readOnly ~= error.code)
+        }
+    }
+
+    @Test func memoryDatabasesWork() throws {
+        let db = try Connection.inMemory()
+        #expect(db.isInMemory)
+        #expect(try db.fetchValue("PRAGMA journal_mode", as: String.self) == "memory")
+        #expect(try db.fetchValue("PRAGMA foreign_keys", as: Int.self) == 1)
+    }
+
+    @Test func openingMissingOrForeignFilesFailsClearly() throws {
+        try withTemporaryDirectory { dir in
+            let missing = try #require(throws: SQLiteError.self) {
+                try Connection(path: dir + "/nope.sqlite3", mode: .readWrite)
+            }
+            #expect(ResultCode.cantOpen ~= missing.code)
+            let notSQLite = dir + "/text.sqlite3"
+            try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: notSQLite))
+            let foreign = try #require(throws: SQLiteError.self) { try Connection(path: notSQLite) }
+            #expect(ResultCode.notADatabase ~= foreign.code)
+            #expect(foreign.message == "file is not a database")
+            // The file is left as it was.
+            #expect(try Data(contentsOf: URL(fileURLWithPath: notSQLite)) == Data(repeating: 0x41, count: 4096))
+        }
+    }
+
+    @Test func deferredWriteAfterReadFailsWithBusySnapshotButImmediateWaits() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/snapshot.sqlite3"
+            let a = try Connection(path: path, busyTimeout: 2_000)
+            let b = try Connection(path: path, busyTimeout: 2_000)
+            try a.execute("CREATE TABLE t(x)")
+            // A deferred transaction reads, another connection commits, the write fails at once.
+            var code: ResultCode?
+            do {
+                try a.transaction(.deferred) {
+                    _ = try a.fetchAll("SELECT count(*) FROM t")
+                    try b.execute("INSERT INTO t VALUES (1)")
+                    try a.execute("INSERT INTO t VALUES (2)")
+                }
+            } catch let error as SQLiteError {
+                code = error.code
+            }
+            #expect(code == .busySnapshot)
+            // BEGIN IMMEDIATE takes the write lock first, so the same sequence cannot interleave.
+            try a.transaction(.immediate) {
+                _ = try a.fetchAll("SELECT count(*) FROM t")
+                try a.execute("INSERT INTO t VALUES (2)")
+            }
+            #expect(try b.fetchValue("SELECT count(*) FROM t", as: Int.self) == 2)
+        }
+    }
+
+    @Test func dbConfigShimSetsIntegerOptions() throws {
+        let db = try Connection.inMemory()
+        let SQLITE_DBCONFIG_DEFENSIVE: Int32 = 1010
+        #expect(try db.setConfig(SQLITE_DBCONFIG_DEFENSIVE, to: true) == true)
+        #expect(try db.setConfig(SQLITE_DBCONFIG_DEFENSIVE, to: false) == false)
+    }
+
+    @Test func changesAndLastInsertRowID() throws {
+        let db = try Connection.inMemory()
+        try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, x)")
+        try db.execute("INSERT INTO t(x) VALUES (1), (2), (3)")
+        #expect(db.lastInsertRowID == 3)
+        try db.execute("UPDATE t SET x = x + 1 WHERE id > ?", [.integer(1)])
+        #expect(db.changes == 2)
+    }
+}
