@@ -156,7 +156,8 @@ public final class Connection {
     /// SQLite's own parser splits the script (`sqlite3_prepare_v2` and its tail pointer), so
     /// triggers, strings and comments holding `;` are split correctly. A statement is prepared
     /// only after the one before it ran, so later statements may use tables made earlier.
-    /// A preparation error carries the offset of the failing token, relative to `script`.
+    /// A `SQLiteError` thrown while preparing or inside `body` carries an offset relative to
+    /// `script`: the failing token's when SQLite names one, else the statement's start.
     public func forEachStatement(in script: String, _ body: (Statement, Int) throws -> Void) throws {
         let bytes = Array(script.utf8CString)
         let length = bytes.count - 1  // without the NUL terminator
@@ -185,7 +186,8 @@ public final class Connection {
                 do {
                     try body(statement, start)
                 } catch var error as SQLiteError {
-                    if error.offset == nil { error.offset = start }
+                    // Offsets SQLite reports are relative to this statement; make them script-relative.
+                    error.offset = (error.offset ?? 0) + start
                     throw error
                 }
                 offset = max(next, start + 1)

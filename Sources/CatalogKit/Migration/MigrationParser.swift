@@ -1,0 +1,155 @@
+/// Reads migration files and directories, rejecting anything malformed before any SQL runs.
+public enum MigrationParser {
+    /// Parses one migration file's bytes. `path` names the file in errors.
+    public static func parse(path: String, bytes: [UInt8]) throws -> Migration {
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        guard let (version, name) = splitFileName(fileName) else {
+            throw MigrationError.badFileName(file: path)
+        }
+        let normalized = SQLScript.normalized(bytes)
+        guard let text = String(validating: normalized, as: UTF8.self) else {
+            throw MigrationError.invalidFile(file: path, line: firstInvalidLine(normalized), reason: "is not valid UTF-8")
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+
+        var upMarker: (line: Int, transactional: Bool)?
+        var downMarker: (line: Int, transactional: Bool)?
+        for (index, line) in lines.enumerated() {
+            guard let marker = try parseMarker(line, file: path, line: index + 1) else {
+                if upMarker == nil && !SQLScript.isBlank(String(line)) {
+                    throw MigrationError.invalidFile(
+                        file: path, line: index + 1, reason: "has SQL before the '-- migrate:up' marker")
+                }
+                continue
+            }
+            switch marker.direction {
+            case .up:
+                if let first = upMarker {
+                    throw MigrationError.invalidFile(
+                        file: path, line: index + 1,
+                        reason: "has a second '-- migrate:up' marker (the first is on line \(first.line))")
+                }
+                upMarker = (index + 1, marker.transactional)
+            case .down:
+                if upMarker == nil {
+                    throw MigrationError.invalidFile(
+                        file: path, line: index + 1, reason: "has '-- migrate:down' before '-- migrate:up'")
+                }
+                if let first = downMarker {
+                    throw MigrationError.invalidFile(
+                        file: path, line: index + 1,
+                        reason: "has a second '-- migrate:down' marker (the first is on line \(first.line))")
+                }
+                downMarker = (index + 1, marker.transactional)
+            }
+        }
+        guard let upMarker else { throw MigrationError.missingMarker(file: path, marker: "-- migrate:up") }
+        guard let downMarker else { throw MigrationError.missingMarker(file: path, marker: "-- migrate:down") }
+
+        func section(from marker: Int, to end: Int, transactional: Bool) -> Migration.Section {
+            let body = lines[marker..<end].joined(separator: "\n")
+            return Migration.Section(sql: body, firstLine: marker + 1, isTransactional: transactional)
+        }
+        return Migration(
+            version: version,
+            name: name,
+            path: path,
+            up: section(from: upMarker.line, to: downMarker.line - 1, transactional: upMarker.transactional),
+            down: section(from: downMarker.line, to: lines.count, transactional: downMarker.transactional),
+            checksum: SHA256.hexDigest(normalized))
+    }
+
+    /// Reads every `*.sql` file in `directory`, sorted by version.
+    ///
+    /// Hidden files and files not ending in `.sql` are ignored. A bad name, a malformed file or
+    /// two files with one version make the whole set fail, naming the file.
+    public static func load(directory: String) throws -> [Migration] {
+        guard FileSystem.isDirectory(directory) else {
+            throw MigrationError.directoryNotFound(directory)
+        }
+        let names = try FileSystem.contentsOfDirectory(directory)
+            .filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }
+            .sorted()
+        var migrations: [Migration] = []
+        var byVersion: [String: String] = [:]
+        for name in names {
+            let path = FileSystem.join(directory, name)
+            if let (version, _) = splitFileName(name), let other = byVersion[version] {
+                throw MigrationError.duplicateVersion(version: version, files: [other, path])
+            }
+            let migration = try parse(path: path, bytes: FileSystem.readFile(path))
+            byVersion[migration.version] = path
+            migrations.append(migration)
+        }
+        return migrations.sorted { $0.version < $1.version }
+    }
+
+    /// `(version, name)` for a valid file name, else nil.
+    static func splitFileName(_ fileName: String) -> (String, String)? {
+        guard fileName.hasSuffix(".sql") else { return nil }
+        let stem = fileName.dropLast(4)
+        let version = stem.prefix(14)
+        guard version.count == 14, version.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let rest = stem.dropFirst(14)
+        guard rest.first == "_" else { return nil }
+        let name = String(rest.dropFirst())
+        guard isSnakeCase(name) else { return nil }
+        return (String(version), name)
+    }
+
+    /// True for `create_frameworks`: lowercase ASCII letters and digits in words joined by `_`,
+    /// starting with a letter.
+    public static func isSnakeCase(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        guard !name.hasSuffix("_"), !name.contains("__") else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    private enum Direction { case up, down }
+
+    /// Parses `-- migrate:up [transaction:false]` (spaces after `--` optional), or nil for any
+    /// other line.
+    private static func parseMarker(_ line: Substring, file: String, line number: Int) throws -> (
+        direction: Direction, transactional: Bool
+    )? {
+        var rest = line.drop(while: { $0 == " " || $0 == "\t" })
+        guard rest.hasPrefix("--") else { return nil }
+        rest = rest.dropFirst(2).drop(while: { $0 == " " || $0 == "\t" })
+        let direction: Direction
+        if rest.hasPrefix("migrate:up") {
+            direction = .up
+            rest = rest.dropFirst("migrate:up".count)
+        } else if rest.hasPrefix("migrate:down") {
+            direction = .down
+            rest = rest.dropFirst("migrate:down".count)
+        } else {
+            return nil
+        }
+        if let next = rest.first, !next.isWhitespace {
+            return nil  // e.g. "-- migrate:upgrade notes": not a marker
+        }
+        var transactional = true
+        for option in rest.split(whereSeparator: { $0.isWhitespace }) {
+            switch option {
+            case "transaction:false": transactional = false
+            case "transaction:true": transactional = true
+            default:
+                throw MigrationError.invalidFile(
+                    file: file, line: number,
+                    reason: "has an unknown marker option '\(option)' (only transaction:false is known)")
+            }
+        }
+        return (direction, transactional)
+    }
+
+    private static func firstInvalidLine(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            if String(validating: bytes[start..<index], as: UTF8.self) == nil { return line }
+            line += 1
+            start = index + 1
+        }
+        return line
+    }
+}

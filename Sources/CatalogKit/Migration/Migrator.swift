@@ -1,0 +1,407 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+import CatalogSQLite
+
+/// Applies and rolls back the migrations of one directory on one SQLite database.
+///
+/// Every command that writes takes the cross-process migration lock first (waiting up to
+/// `lockTimeout` seconds), then reads the ledger, so concurrent runs apply each migration once.
+/// Read-only commands (`status`, dry runs) take no lock and never create the database file.
+///
+/// ```swift
+/// let migrator = Migrator(databasePath: "catalog.sqlite3", migrationsDirectory: "Migrations")
+/// let report = try migrator.migrate()
+/// ```
+public final class Migrator {
+    /// Options for `migrate`.
+    public struct MigrateOptions: Sendable {
+        /// Apply only this many pending migrations.
+        public var step: Int?
+        /// Apply pending migrations up to and including this version.
+        public var target: String?
+        /// Apply pending migrations older than the newest applied one.
+        public var allowOutOfOrder = false
+        /// Run even though applied migrations' files are missing.
+        public var ignoreMissing = false
+        /// Report the SQL that would run, and change nothing.
+        public var dryRun = false
+
+        public init(
+            step: Int? = nil, target: String? = nil, allowOutOfOrder: Bool = false, ignoreMissing: Bool = false,
+            dryRun: Bool = false
+        ) {
+            self.step = step
+            self.target = target
+            self.allowOutOfOrder = allowOutOfOrder
+            self.ignoreMissing = ignoreMissing
+            self.dryRun = dryRun
+        }
+    }
+
+    /// Which migrations `rollback` undoes.
+    public enum RollbackTarget: Sendable, Equatable {
+        /// The last batch (the default).
+        case lastBatch
+        /// The last `n` migrations, in reverse applied order.
+        case steps(Int)
+        /// Everything applied after `version` was (the version itself stays).
+        case after(version: String)
+        /// Everything.
+        case all
+    }
+
+    /// Something that happened during a run, reported as it happens.
+    public enum Event: Sendable {
+        case applied(Migration, milliseconds: Int)
+        case rolledBack(Migration, milliseconds: Int)
+    }
+
+    /// What a run did, or in a dry run would do.
+    public struct Report: Sendable {
+        /// The migrations run, in the order they ran.
+        public var migrations: [Migration] = []
+        /// The batch recorded for applied migrations.
+        public var batch: Int?
+        public var milliseconds = 0
+        /// For a dry run: the SQL, in order.
+        public var dryRunSQL: [String]?
+    }
+
+    public let databasePath: String
+    public let migrationsDirectory: String
+    /// Seconds to wait for another process's migration lock and SQLite write lock.
+    public var lockTimeout: Double
+
+    public init(databasePath: String, migrationsDirectory: String, lockTimeout: Double = 30) {
+        self.databasePath = databasePath
+        self.migrationsDirectory = migrationsDirectory
+        self.lockTimeout = lockTimeout
+    }
+
+    // MARK: - Reading
+
+    /// The migration files, validated and sorted.
+    public func loadMigrations() throws -> [Migration] {
+        try MigrationParser.load(directory: migrationsDirectory)
+    }
+
+    /// The union of files and ledger. Opens the database read-only; a missing database shows
+    /// every migration as pending and is not created.
+    public func status() throws -> [MigrationStatus] {
+        let migrations = try loadMigrations()
+        let records = try withReadOnlyDatabase { db in try db.map(Ledger.records(in:)) ?? [] }
+        return MigrationStatus.compute(migrations: migrations, records: records)
+    }
+
+    // MARK: - Migrating
+
+    /// Applies pending migrations in version order as one new batch.
+    @discardableResult
+    public func migrate(_ options: MigrateOptions = MigrateOptions(), onEvent: (Event) -> Void = { _ in }) throws
+        -> Report
+    {
+        let migrations = try loadMigrations()
+        if options.dryRun {
+            return try withReadOnlyDatabase { db in
+                let records = try db.map(Ledger.records(in:)) ?? []
+                let statuses = MigrationStatus.compute(migrations: migrations, records: records)
+                let selected = try Self.selectPending(statuses, options: options)
+                let runner = DryRunStepRunner()
+                Self.describeSetup(runner, databaseExists: db != nil, ledgerExists: !records.isEmpty || db != nil)
+                let batch = (records.map(\.batch).max() ?? 0) + 1
+                for migration in selected {
+                    runner.emit("")
+                    runner.emit("-- \(migration.fileName) (up, batch \(batch))")
+                    _ = try MigrationSteps.run(migration, direction: .up, batch: batch, runner: runner)
+                }
+                return Report(migrations: selected, batch: selected.isEmpty ? nil : batch, dryRunSQL: runner.lines)
+            }
+        }
+        return try withLockedDatabase { db in
+            let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(in: db))
+            let selected = try Self.selectPending(statuses, options: options)
+            return try apply(selected, on: db, onEvent: onEvent)
+        }
+    }
+
+    // MARK: - Rolling back
+
+    /// Undoes migrations in reverse applied order, each in its own transaction with its ledger row.
+    @discardableResult
+    public func rollback(
+        _ target: RollbackTarget = .lastBatch, dryRun: Bool = false, onEvent: (Event) -> Void = { _ in }
+    ) throws -> Report {
+        let migrations = try loadMigrations()
+        if dryRun {
+            return try withReadOnlyDatabase { db in
+                let records = try db.map(Ledger.records(in:)) ?? []
+                let selected = try Self.selectForRollback(records, migrations: migrations, target: target)
+                let runner = DryRunStepRunner()
+                Self.describeSetup(runner, databaseExists: db != nil, ledgerExists: true)
+                for migration in selected {
+                    runner.emit("")
+                    runner.emit("-- \(migration.fileName) (down)")
+                    _ = try MigrationSteps.run(migration, direction: .down, batch: 0, runner: runner)
+                }
+                return Report(migrations: selected, dryRunSQL: runner.lines)
+            }
+        }
+        return try withLockedDatabase { db in
+            let selected = try Self.selectForRollback(
+                try Ledger.records(in: db), migrations: migrations, target: target)
+            return try undo(selected, on: db, onEvent: onEvent)
+        }
+    }
+
+    /// Rolls back the last `steps` migrations and applies the same ones again, as a new batch.
+    @discardableResult
+    public func redo(steps: Int = 1, onEvent: (Event) -> Void = { _ in }) throws -> (
+        rolledBack: Report, applied: Report
+    ) {
+        let migrations = try loadMigrations()
+        return try withLockedDatabase { db in
+            let selected = try Self.selectForRollback(
+                try Ledger.records(in: db), migrations: migrations, target: .steps(steps))
+            let undone = try undo(selected, on: db, onEvent: onEvent)
+            let again = try apply(selected.sorted { $0.version < $1.version }, on: db, onEvent: onEvent)
+            return (undone, again)
+        }
+    }
+
+    /// Rolls back every applied migration.
+    @discardableResult
+    public func reset(dryRun: Bool = false, onEvent: (Event) -> Void = { _ in }) throws -> Report {
+        try rollback(.all, dryRun: dryRun, onEvent: onEvent)
+    }
+
+    /// Drops every table, view, index and trigger (the ledger too), then applies every migration.
+    @discardableResult
+    public func fresh(onEvent: (Event) -> Void = { _ in }) throws -> (dropped: [String], applied: Report) {
+        let migrations = try loadMigrations()
+        return try withLockedDatabase { db in
+            let dropped = try Self.dropEverything(db)
+            try db.execute(Ledger.createSQL)
+            let statuses = MigrationStatus.compute(migrations: migrations, records: [])
+            let selected = try Self.selectPending(statuses, options: MigrateOptions())
+            return (dropped, try apply(selected, on: db, onEvent: onEvent))
+        }
+    }
+
+    /// Records the current checksum of an applied migration whose file was edited on purpose.
+    @discardableResult
+    public func repair(version: String) throws -> Migration {
+        let migrations = try loadMigrations()
+        return try withLockedDatabase { db in
+            guard let migration = migrations.first(where: { $0.version == version }) else {
+                throw MigrationError.unknownVersion(version)
+            }
+            guard let record = try Ledger.records(in: db).first(where: { $0.version == version }) else {
+                throw MigrationError.notApplied(version)
+            }
+            guard record.checksum != migration.checksum || record.name != migration.name else {
+                throw MigrationError.nothingToRepair(version: version)
+            }
+            try db.transaction {
+                try db.execute(
+                    "UPDATE schema_migrations SET checksum = ?, name = ? WHERE version = ?",
+                    [.text(migration.checksum), .text(migration.name), .text(version)])
+            }
+            return migration
+        }
+    }
+
+    // MARK: - New files
+
+    /// Creates `<directory>/<UTC now>_<name>.sql` with both section markers and returns its path.
+    /// Never overwrites; refuses a name that is not snake_case and a version already taken.
+    public static func createMigration(named name: String, in directory: String, version: String) throws -> String {
+        guard MigrationParser.isSnakeCase(name) else { throw MigrationError.invalidName(name) }
+        try FileSystem.makeDirectory(directory)
+        let fileName = "\(version)_\(name).sql"
+        let path = FileSystem.join(directory, fileName)
+        if let taken = try FileSystem.contentsOfDirectory(directory).first(where: {
+            $0.hasPrefix(version + "_") && $0.hasSuffix(".sql") && $0 != fileName
+        }) {
+            throw MigrationError.versionTaken(version: version, file: FileSystem.join(directory, taken))
+        }
+        do {
+            try FileSystem.createFile(path, contents: "-- migrate:up\n\n\n-- migrate:down\n\n")
+        } catch let failure as FileSystem.Failure where failure.alreadyExists {
+            throw MigrationError.fileExists(path)
+        }
+        return path
+    }
+
+    // MARK: - Internals
+
+    private func apply(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
+        let start = ContinuousClock.now
+        let batch = (try db.fetchValue("SELECT max(batch) FROM schema_migrations", as: Int.self) ?? 0) + 1
+        var report = Report(batch: selected.isEmpty ? nil : batch)
+        let runner = DatabaseStepRunner(db: db)
+        for migration in selected {
+            let milliseconds = try MigrationSteps.run(migration, direction: .up, batch: batch, runner: runner)
+            report.migrations.append(migration)
+            onEvent(.applied(migration, milliseconds: milliseconds))
+        }
+        report.milliseconds = runner.elapsed(since: start)
+        return report
+    }
+
+    private func undo(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
+        let start = ContinuousClock.now
+        var report = Report()
+        let runner = DatabaseStepRunner(db: db)
+        for migration in selected {
+            let milliseconds = try MigrationSteps.run(migration, direction: .down, batch: 0, runner: runner)
+            report.migrations.append(migration)
+            onEvent(.rolledBack(migration, milliseconds: milliseconds))
+        }
+        report.milliseconds = runner.elapsed(since: start)
+        return report
+    }
+
+    /// The pending migrations to apply, after refusing changed, missing and out-of-order ones.
+    static func selectPending(_ statuses: [MigrationStatus], options: MigrateOptions) throws -> [Migration] {
+        if let changed = statuses.first(where: { $0.state == .changed }), let file = changed.migration?.path {
+            throw MigrationError.changed(version: changed.version, file: file)
+        }
+        let missing = statuses.filter { $0.state == .missing }
+        if let first = missing.first, !options.ignoreMissing {
+            throw MigrationError.missing(version: first.version, name: first.name, more: missing.count - 1)
+        }
+        if let target = options.target, !statuses.contains(where: { $0.version == target && $0.migration != nil }) {
+            throw MigrationError.unknownVersion(target)
+        }
+        var pending = statuses.filter { $0.state == .pending }.compactMap(\.migration)
+        if let newest = statuses.filter({ $0.state != .pending }).map(\.version).max() {
+            let early = pending.filter { $0.version < newest }
+            if !early.isEmpty && !options.allowOutOfOrder {
+                throw MigrationError.outOfOrder(files: early.map(\.path), newestApplied: newest)
+            }
+        }
+        if let target = options.target { pending = pending.filter { $0.version <= target } }
+        if let step = options.step { pending = Array(pending.prefix(max(step, 0))) }
+        return pending
+    }
+
+    /// The migrations to roll back, newest applied first, after checking that each can be.
+    static func selectForRollback(_ records: [LedgerRecord], migrations: [Migration], target: RollbackTarget) throws
+        -> [Migration]
+    {
+        let newestFirst = records.sorted { $0.sequence > $1.sequence }
+        let chosen: [LedgerRecord]
+        switch target {
+        case .lastBatch:
+            let batch = newestFirst.first?.batch
+            chosen = newestFirst.filter { $0.batch == batch }
+        case .steps(let count):
+            chosen = Array(newestFirst.prefix(max(count, 0)))
+        case .after(let version):
+            guard let record = records.first(where: { $0.version == version }) else {
+                if migrations.contains(where: { $0.version == version }) { throw MigrationError.notApplied(version) }
+                throw MigrationError.unknownVersion(version)
+            }
+            chosen = newestFirst.filter { $0.sequence > record.sequence }
+        case .all:
+            chosen = newestFirst
+        }
+        let files = Dictionary(migrations.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
+        return try chosen.map { record in
+            guard let migration = files[record.version] else {
+                throw MigrationError.fileMissingForRollback(version: record.version, name: record.name)
+            }
+            if migration.checksum != record.checksum {
+                throw MigrationError.changed(version: record.version, file: migration.path)
+            }
+            if migration.down.isEmpty { throw MigrationError.irreversible(file: migration.path) }
+            return migration
+        }
+    }
+
+    /// Drops every view, trigger and table in one transaction, with foreign keys off.
+    static func dropEverything(_ db: Connection) throws -> [String] {
+        try db.execute("PRAGMA foreign_keys = OFF")
+        defer { try? db.execute("PRAGMA foreign_keys = ON") }
+        return try db.transaction {
+            var dropped: [String] = []
+            // Virtual tables first: dropping one drops its shadow tables with it.
+            let order = "CASE WHEN type = 'view' THEN 0 WHEN type = 'trigger' THEN 1 WHEN sql LIKE 'CREATE VIRTUAL%' THEN 2 ELSE 3 END"
+            while let row = try db.fetchOne(
+                """
+                SELECT type, name FROM sqlite_schema
+                WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                ORDER BY \(order), name LIMIT 1
+                """)
+            {
+                let type: String = row.get(0) ?? "table"
+                let name: String = row.get(1) ?? ""
+                try db.execute("DROP \(type.uppercased()) \(quoteIdentifier(name))")
+                dropped.append(name)
+            }
+            if try db.fetchValue("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'", as: Int.self) == 1 {
+                try db.execute("DELETE FROM sqlite_sequence")
+            }
+            return dropped
+        }
+    }
+
+    private static func describeSetup(_ runner: DryRunStepRunner, databaseExists: Bool, ledgerExists: Bool) {
+        runner.emit("-- dry run: nothing below has been executed")
+        if !databaseExists { runner.emit("-- the database file does not exist yet; it would be created") }
+        runner.emit("PRAGMA foreign_keys = ON;")
+        runner.emit("PRAGMA journal_mode = WAL;")
+        if !ledgerExists || !databaseExists { runner.emit(Ledger.createSQL + ";") }
+    }
+
+    /// Opens the database read-only, or passes nil when the file does not exist.
+    private func withReadOnlyDatabase<T>(_ body: (Connection?) throws -> T) throws -> T {
+        guard FileSystem.exists(databasePath) else { return try body(nil) }
+        let db: Connection
+        do {
+            db = try Connection(path: databasePath, mode: .readOnly, busyTimeout: Int(lockTimeout * 1000))
+        } catch let error as SQLiteError {
+            throw MigrationError.wrap(error, path: databasePath)
+        }
+        return try wrappingSQLiteErrors { try body(db) }
+    }
+
+    /// Takes the migration lock, opens (creating) the database and makes sure of its ledger.
+    private func withLockedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+        let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
+        defer { withExtendedLifetime(lock) {} }
+        return try wrappingSQLiteErrors {
+            let db = try Connection(path: databasePath, mode: .create, busyTimeout: Int(lockTimeout * 1000))
+            try Ledger.verify(db)
+            try db.execute(Ledger.createSQL)
+            return try body(db)
+        }
+    }
+
+    private func wrappingSQLiteErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError {
+            throw MigrationError.wrap(error, path: databasePath)
+        }
+    }
+}
+
+/// `name` as a double-quoted SQL identifier.
+func quoteIdentifier(_ name: String) -> String {
+    "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+}
+
+extension Migrator {
+    /// The current UTC time as a migration version, `YYYYMMDDHHMMSS`.
+    public static func versionForNow() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)" + two(parts.tm_mon + 1) + two(parts.tm_mday) + two(parts.tm_hour)
+            + two(parts.tm_min) + two(parts.tm_sec)
+    }
+}

@@ -1,0 +1,237 @@
+import ArgumentParser
+import CatalogKit
+
+/// `catalog migrate ...`: apply, inspect and roll back schema migrations.
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply, inspect and roll back the schema migrations in Migrations/.",
+        discussion: """
+            Each migration runs in one BEGIN IMMEDIATE transaction together with its ledger row in \
+            schema_migrations, so a failure leaves nothing half-applied. Concurrent runs wait for each other.
+            """,
+        subcommands: [Up.self, Status.self, Rollback.self, Redo.self, Reset.self, Fresh.self, New.self, Repair.self],
+        defaultSubcommand: Up.self
+    )
+}
+
+extension Migrate {
+    struct Up: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "up",
+            abstract: "Apply pending migrations in version order, as one new batch (the default).")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Option(help: ArgumentHelp("Apply only the next N pending migrations.", valueName: "n"))
+        var step: Int?
+
+        @Option(help: ArgumentHelp("Apply pending migrations up to and including VERSION.", valueName: "version"))
+        var to: String?
+
+        @Flag(help: "Print the SQL that would run, in order, and change nothing (not even create the file).")
+        var dryRun = false
+
+        @Flag(help: "Apply pending migrations older than the newest applied one (merged from another branch).")
+        var allowOutOfOrder = false
+
+        @Flag(help: "Run even though files of applied migrations are missing.")
+        var ignoreMissing = false
+
+        func validate() throws {
+            if let step, step < 1 { throw ValidationError("--step must be 1 or more") }
+        }
+
+        func run() throws {
+            let migrator = options.makeMigrator()
+            let report = try migrator.migrate(
+                Migrator.MigrateOptions(
+                    step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
+                    dryRun: dryRun),
+                onEvent: Report.printEvent)
+            if let sql = report.dryRunSQL {
+                for line in sql { print(line) }
+                return
+            }
+            Report.printApplied(report)
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show every migration, from the files and the ledger: applied, pending, missing or changed.")
+
+        @OptionGroup var options: DatabaseOptions
+        @OptionGroup var output: OutputOptions
+
+        @Flag(help: "Exit with 1 when any migration is pending, missing or changed.")
+        var exitCode = false
+
+        func run() throws {
+            let statuses = try options.makeMigrator().status()
+            output.print(MigrationStatus.table(statuses))
+            if exitCode && statuses.contains(where: { $0.state != .applied }) {
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Rollback: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Undo the last batch of migrations, newest applied first.")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Option(help: ArgumentHelp("Undo the last N migrations instead of the last batch.", valueName: "n"))
+        var step: Int?
+
+        @Option(help: ArgumentHelp("Undo every migration applied after VERSION.", valueName: "version"))
+        var to: String?
+
+        @Flag(help: "Print the SQL that would run, in order, and change nothing.")
+        var dryRun = false
+
+        func validate() throws {
+            if step != nil && to != nil { throw ValidationError("give --step or --to, not both") }
+            if let step, step < 1 { throw ValidationError("--step must be 1 or more") }
+        }
+
+        func run() throws {
+            let target: Migrator.RollbackTarget =
+                if let step { .steps(step) } else if let to { .after(version: to) } else { .lastBatch }
+            let report = try options.makeMigrator().rollback(target, dryRun: dryRun, onEvent: Report.printEvent)
+            if let sql = report.dryRunSQL {
+                for line in sql { print(line) }
+                return
+            }
+            Report.printRolledBack(report)
+        }
+    }
+
+    struct Redo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Roll back the last N migrations (default 1) and apply them again.")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Option(help: ArgumentHelp("How many migrations to redo.", valueName: "n"))
+        var step = 1
+
+        func validate() throws {
+            if step < 1 { throw ValidationError("--step must be 1 or more") }
+        }
+
+        func run() throws {
+            let (undone, applied) = try options.makeMigrator().redo(steps: step, onEvent: Report.printEvent)
+            if undone.migrations.isEmpty {
+                print("Nothing to redo: no migration is applied.")
+                return
+            }
+            print("Redid \(Report.count(applied.migrations.count)) in batch \(applied.batch ?? 0) (\(undone.milliseconds + applied.milliseconds) ms).")
+        }
+    }
+
+    struct Reset: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Roll back every applied migration (destroys data: asks first, or needs --force).")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Flag(help: "Do not ask for confirmation.")
+        var force = false
+
+        @Flag(help: "Print the SQL that would run, in order, and change nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let migrator = options.makeMigrator()
+            if dryRun {
+                for line in try migrator.reset(dryRun: true).dryRunSQL ?? [] { print(line) }
+                return
+            }
+            try Terminal.confirm(
+                "This rolls back every migration in \(options.databasePath) and destroys its data.", force: force,
+                command: "migrate reset")
+            Report.printRolledBack(try migrator.reset(onEvent: Report.printEvent))
+        }
+    }
+
+    struct Fresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop every table, view, index and trigger, then apply every migration (asks first, or --force).")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Flag(help: "Do not ask for confirmation.")
+        var force = false
+
+        func run() throws {
+            try Terminal.confirm(
+                "This drops everything in \(options.databasePath) and migrates it from scratch.", force: force,
+                command: "migrate fresh")
+            let (dropped, applied) = try options.makeMigrator().fresh(onEvent: Report.printEvent)
+            print("Dropped \(dropped.count) \(dropped.count == 1 ? "object" : "objects").")
+            Report.printApplied(applied)
+        }
+    }
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create Migrations/<UTC timestamp>_<name>.sql with both section markers.")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Argument(help: ArgumentHelp("The migration's name, in snake_case (e.g. add_company_aliases).", valueName: "name"))
+        var name: String
+
+        func run() throws {
+            let path = try Migrator.createMigration(
+                named: name, in: options.migrationsDirectory, version: Migrator.versionForNow())
+            print(path)
+        }
+    }
+
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accept a deliberate edit of an applied migration by recording its new checksum.")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Argument(help: ArgumentHelp("The version of the edited migration.", valueName: "version"))
+        var version: String
+
+        func run() throws {
+            let migration = try options.makeMigrator().repair(version: version)
+            print("Recorded the new checksum of \(migration.path).")
+        }
+    }
+}
+
+/// The lines commands print about a run.
+enum Report {
+    static func printEvent(_ event: Migrator.Event) {
+        switch event {
+        case .applied(let migration, let milliseconds):
+            print("Applied \(migration.identifier) (\(milliseconds) ms)")
+        case .rolledBack(let migration, let milliseconds):
+            print("Rolled back \(migration.identifier) (\(milliseconds) ms)")
+        }
+    }
+
+    static func printApplied(_ report: Migrator.Report) {
+        if report.migrations.isEmpty {
+            print("Nothing to migrate: the database is up to date.")
+        } else {
+            print("Migrated \(count(report.migrations.count)) in batch \(report.batch ?? 0) (\(report.milliseconds) ms).")
+        }
+    }
+
+    static func printRolledBack(_ report: Migrator.Report) {
+        if report.migrations.isEmpty {
+            print("Nothing to roll back.")
+        } else {
+            print("Rolled back \(count(report.migrations.count)) (\(report.milliseconds) ms).")
+        }
+    }
+
+    static func count(_ n: Int) -> String { n == 1 ? "1 migration" : "\(n) migrations" }
+}

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Standard streams and the terminal, on the C library (no Foundation in the binary).
+enum Terminal {
+    /// Writes `text` and a newline to stderr.
+    static func writeError(_ text: String) {
+        writeToStderr(text + "\n")
+    }
+
+    /// Writes raw text to file descriptor 2, after flushing what `print` buffered on stdout.
+    static func writeToStderr(_ text: String) {
+        fflush(nil)
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// True when standard input is a terminal, so the user can be asked.
+    static var isInteractive: Bool { isatty(STDIN_FILENO) != 0 }
+
+    /// The value of environment variable `name`, unless it is unset or empty.
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
+    /// Asks on stderr for the word `yes`, when stdin is a terminal. Without a terminal (and
+    /// without `--force`) destructive commands refuse to run.
+    static func confirm(_ question: String, force: Bool, command: String) throws {
+        if force { return }
+        guard isInteractive else {
+            throw CommandFailure(
+                "\(command) destroys data; pass --force to run it without a terminal to confirm on")
+        }
+        writeToStderr("\(question) Type 'yes' to continue: ")
+        guard readLine()?.lowercased() == "yes" else {
+            throw CommandFailure("\(command) cancelled; nothing was changed")
+        }
+    }
+}
