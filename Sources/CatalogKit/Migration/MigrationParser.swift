@@ -14,11 +14,11 @@ public enum MigrationParser {
 
         var upMarker: (line: Int, transactional: Bool)?
         var downMarker: (line: Int, transactional: Bool)?
+        var sqlBeforeUp: Int?
         for (index, line) in lines.enumerated() {
             guard let marker = try parseMarker(line, file: path, line: index + 1) else {
-                if upMarker == nil && !SQLScript.isBlank(String(line)) {
-                    throw MigrationError.invalidFile(
-                        file: path, line: index + 1, reason: "has SQL before the '-- migrate:up' marker")
+                if upMarker == nil && sqlBeforeUp == nil && !SQLScript.isBlank(String(line)) {
+                    sqlBeforeUp = index + 1
                 }
                 continue
             }
@@ -45,6 +45,10 @@ public enum MigrationParser {
         }
         guard let upMarker else { throw MigrationError.missingMarker(file: path, marker: "-- migrate:up") }
         guard let downMarker else { throw MigrationError.missingMarker(file: path, marker: "-- migrate:down") }
+        if let sqlBeforeUp {
+            throw MigrationError.invalidFile(
+                file: path, line: sqlBeforeUp, reason: "has SQL before the '-- migrate:up' marker")
+        }
 
         func section(from marker: Int, to end: Int, transactional: Bool) -> Migration.Section {
             let body = lines[marker..<end].joined(separator: "\n")
