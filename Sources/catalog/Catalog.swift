@@ -36,7 +36,9 @@ enum CatalogMain {
                 if !message.isEmpty { print(message) }
                 exit(0)
             }
-            fail(message, code: code == .validationFailure ? 2 : code.rawValue)
+            // One style for every error line: argument-parser says "Error:", catalog "error:".
+            let text = message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message
+            fail(text, code: code == .validationFailure ? 2 : code.rawValue)
         }
         exit(0)
     }

@@ -18,7 +18,7 @@ extension Migrate {
     struct Up: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "up",
-            abstract: "Apply pending migrations in version order, as one new batch (the default).")
+            abstract: "Apply pending migrations in version order, as one new batch.")
 
         @OptionGroup var options: DatabaseOptions
 
@@ -168,8 +168,7 @@ extension Migrate {
             try Terminal.confirm(
                 "This drops everything in \(options.databasePath) and migrates it from scratch.", force: force,
                 command: "migrate fresh")
-            let (dropped, applied) = try options.makeMigrator().fresh(onEvent: Report.printEvent)
-            print("Dropped \(dropped.count) \(dropped.count == 1 ? "object" : "objects").")
+            let (_, applied) = try options.makeMigrator().fresh(onEvent: Report.printEvent)
             Report.printApplied(applied)
         }
     }
@@ -214,6 +213,8 @@ enum Report {
             print("Applied \(migration.identifier) (\(milliseconds) ms)")
         case .rolledBack(let migration, let milliseconds):
             print("Rolled back \(migration.identifier) (\(milliseconds) ms)")
+        case .dropped(let names):
+            print("Dropped \(names.count) \(names.count == 1 ? "table, view or trigger" : "tables, views and triggers").")
         }
     }
 

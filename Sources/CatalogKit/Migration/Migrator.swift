@@ -56,6 +56,8 @@ public final class Migrator {
     public enum Event: Sendable {
         case applied(Migration, milliseconds: Int)
         case rolledBack(Migration, milliseconds: Int)
+        /// `fresh` dropped these tables, views and triggers.
+        case dropped([String])
     }
 
     /// What a run did, or in a dry run would do.
@@ -182,6 +184,7 @@ public final class Migrator {
         let migrations = try loadMigrations()
         return try withLockedDatabase { db in
             let dropped = try Self.dropEverything(db)
+            onEvent(.dropped(dropped))
             try db.execute(Ledger.createSQL)
             let statuses = MigrationStatus.compute(migrations: migrations, records: [])
             let selected = try Self.selectPending(statuses, options: MigrateOptions())

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// What one run of the `catalog` binary printed and returned.
+struct CLIResult: Sendable {
+    var stdout: String
+    var stderr: String
+    var exitCode: Int32
+}
+
+/// A temporary working directory with a copy of the project's migrations, in which tests run
+/// the built `catalog` binary exactly as a user would.
+final class CLISandbox {
+    let root: String
+
+    init(withRealMigrations: Bool = true) throws {
+        root = NSTemporaryDirectory() + "catalog-cli-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root + "/Migrations", withIntermediateDirectories: true)
+        if withRealMigrations {
+            for name in try FileManager.default.contentsOfDirectory(atPath: Self.projectRoot + "/Migrations")
+            where name.hasSuffix(".sql") {
+                try FileManager.default.copyItem(
+                    atPath: Self.projectRoot + "/Migrations/" + name, toPath: root + "/Migrations/" + name)
+            }
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    static var projectRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// The `catalog` executable that `swift build` put beside this test bundle.
+    static var binary: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("catalog").path
+    }
+
+    /// Runs `catalog` with `arguments` in the sandbox, stdin from /dev/null (not a terminal).
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+        let process = try start(arguments, environment: environment)
+        return process.wait()
+    }
+
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCLI {
+        try RunningCLI(arguments: arguments, directory: root, environment: environment)
+    }
+
+    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: root + "/" + name) }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: root + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func read(_ name: String) throws -> String { try String(contentsOfFile: root + "/" + name, encoding: .utf8) }
+
+    /// Runs SQL on the sandbox database with the sqlite3 command-line shell.
+    @discardableResult
+    func sqlite(_ sql: String, database: String = "catalog.sqlite3") throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [root + "/" + database, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A `catalog` process started in the background.
+final class RunningCLI: @unchecked Sendable {
+    private let process = Process()
+    private let out = Pipe()
+    private let err = Pipe()
+
+    init(arguments: [String], directory: String, environment: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: CLISandbox.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["CATALOG_DATABASE"] = nil
+        env["CATALOG_MIGRATIONS"] = nil
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+    }
+
+    func wait() -> CLIResult {
+        // Read both pipes before waiting, so a full pipe cannot block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIResult(
+            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
+            exitCode: process.terminationStatus)
+    }
+}
+
+/// `text` with run-dependent parts replaced: durations by `N ms`, timestamps by `TIMESTAMP`.
+func normalized(_ text: String) -> String {
+    var result = text
+    for (pattern, replacement) in [
+        (#"\(\d+ ms\)"#, "(N ms)"), (#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"#, "TIMESTAMP"),
+    ] {
+        result = result.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+    }
+    return result
+}
