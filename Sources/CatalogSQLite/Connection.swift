@@ -104,12 +104,24 @@ public final class Connection {
         try check(sqlite3_busy_timeout(handle, Int32(clamping: milliseconds)))
     }
 
-    /// Sets an integer `sqlite3_db_config` option (for example `SQLITE_DBCONFIG_DEFENSIVE`)
-    /// and returns its new state. See <https://sqlite.org/c3ref/db_config.html>.
+    /// An integer option of `sqlite3_db_config`. See <https://sqlite.org/c3ref/c_dbconfig_defensive.html>.
+    public struct ConfigOption: Sendable {
+        public let rawValue: Int32
+
+        /// `SQLITE_DBCONFIG_DEFENSIVE`: forbid writes that could corrupt the file (`writable_schema`, ...).
+        public static let defensive = ConfigOption(rawValue: SQLITE_DBCONFIG_DEFENSIVE)
+        /// `SQLITE_DBCONFIG_TRUSTED_SCHEMA`: let views and triggers call functions with side effects.
+        public static let trustedSchema = ConfigOption(rawValue: SQLITE_DBCONFIG_TRUSTED_SCHEMA)
+        /// `SQLITE_DBCONFIG_ENABLE_FKEY`: enforce foreign keys (same as `PRAGMA foreign_keys`).
+        public static let enableForeignKeys = ConfigOption(rawValue: SQLITE_DBCONFIG_ENABLE_FKEY)
+    }
+
+    /// Sets an integer `sqlite3_db_config` option and returns its new state.
+    /// See <https://sqlite.org/c3ref/db_config.html>.
     @discardableResult
-    public func setConfig(_ option: Int32, to value: Bool) throws -> Bool {
+    public func setConfig(_ option: ConfigOption, to value: Bool) throws -> Bool {
         var result: Int32 = -1
-        try check(catalog_sqlite3_db_config_int(handle, option, value ? 1 : 0, &result))
+        try check(catalog_sqlite3_db_config_int(handle, option.rawValue, value ? 1 : 0, &result))
         return result != 0
     }
 

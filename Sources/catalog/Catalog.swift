@@ -44,7 +44,8 @@ enum CatalogMain {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        Terminal.writeError(message)
+        // `throw ExitCode(1)` (e.g. `status --exit-code`) carries no message.
+        if !message.isEmpty { Terminal.writeError(message) }
         exit(code)
     }
 }

@@ -126,7 +126,9 @@ extension Migrate {
                 print("Nothing to redo: no migration is applied.")
                 return
             }
-            print("Redid \(Report.count(applied.migrations.count)) in batch \(applied.batch ?? 0) (\(undone.milliseconds + applied.milliseconds) ms).")
+            print(
+                "Redid \(Report.count(applied.migrations.count)) in batch \(applied.batch ?? 0) (\(undone.milliseconds + applied.milliseconds) ms)."
+            )
         }
     }
 
@@ -179,7 +181,8 @@ extension Migrate {
 
         @OptionGroup var options: DatabaseOptions
 
-        @Argument(help: ArgumentHelp("The migration's name, in snake_case (e.g. add_company_aliases).", valueName: "name"))
+        @Argument(
+            help: ArgumentHelp("The migration's name, in snake_case (e.g. add_company_aliases).", valueName: "name"))
         var name: String
 
         func run() throws {
@@ -214,7 +217,8 @@ enum Report {
         case .rolledBack(let migration, let milliseconds):
             print("Rolled back \(migration.identifier) (\(milliseconds) ms)")
         case .dropped(let names):
-            print("Dropped \(names.count) \(names.count == 1 ? "table, view or trigger" : "tables, views and triggers").")
+            print(
+                "Dropped \(names.count) \(names.count == 1 ? "table, view or trigger" : "tables, views and triggers").")
         }
     }
 
@@ -222,7 +226,8 @@ enum Report {
         if report.migrations.isEmpty {
             print("Nothing to migrate: the database is up to date.")
         } else {
-            print("Migrated \(count(report.migrations.count)) in batch \(report.batch ?? 0) (\(report.milliseconds) ms).")
+            print(
+                "Migrated \(count(report.migrations.count)) in batch \(report.batch ?? 0) (\(report.milliseconds) ms).")
         }
     }
 

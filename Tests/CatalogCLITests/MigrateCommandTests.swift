@@ -60,7 +60,10 @@ import Testing
         let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
         #expect(parsed?.count == 5)
 
-        #expect(try sandbox.run(["migrate", "status", "--exit-code"]).exitCode == 1)
+        let pending = try sandbox.run(["migrate", "status", "--exit-code"])
+        #expect(pending.exitCode == 1)
+        #expect(pending.stderr == "")
+        #expect(pending.stdout == status.stdout)
         let reapply = try sandbox.run(["migrate"])
         #expect(normalized(reapply.stdout).hasSuffix("Migrated 2 migrations in batch 2 (N ms).\n"))
         let clean = try sandbox.run(["migrate", "status", "--exit-code"])
@@ -138,14 +141,17 @@ import Testing
             #expect(refused.exitCode == 1)
             #expect(
                 refused.stderr
-                    == "error: migrate \(command) destroys data; pass --force to run it without a terminal to confirm on\n")
+                    == "error: migrate \(command) destroys data; pass --force to run it without a terminal to confirm on\n"
+            )
         }
         #expect(try sandbox.sqlite("SELECT count(*) FROM schema_migrations") == "5\n")
 
         try sandbox.sqlite("INSERT INTO languages(name) VALUES ('Python')")
         let fresh = try sandbox.run(["migrate", "fresh", "--force"])
         #expect(fresh.exitCode == 0)
-        #expect(normalized(fresh.stdout).hasPrefix("Dropped 7 tables, views and triggers.\nApplied 20241124120000_create_languages (N ms)\n"))
+        #expect(
+            normalized(fresh.stdout).hasPrefix(
+                "Dropped 7 tables, views and triggers.\nApplied 20241124120000_create_languages (N ms)\n"))
         #expect(try sandbox.sqlite("SELECT count(*) FROM languages") == "0\n")
 
         let reset = try sandbox.run(["migrate", "reset", "--force"])
@@ -207,7 +213,8 @@ import Testing
         #expect(missing.exitCode == 1)
         #expect(
             missing.stderr
-                == "error: migrations directory Migrations does not exist (set it with --migrations or CATALOG_MIGRATIONS)\n")
+                == "error: migrations directory Migrations does not exist (set it with --migrations or CATALOG_MIGRATIONS)\n"
+        )
     }
 
     @Test func eightConcurrentMigrateProcessesApplyEachMigrationOnce() throws {
@@ -221,7 +228,9 @@ import Testing
         // Exactly one process applied the migrations; the others found nothing to do.
         #expect(results.filter { $0.stdout.contains("Migrated 5 migrations in batch 1") }.count == 1)
         #expect(results.filter { $0.stdout == "Nothing to migrate: the database is up to date.\n" }.count == 7)
-        #expect(try sandbox.sqlite("SELECT count(*), count(DISTINCT version), max(batch) FROM schema_migrations") == "5|5|1\n")
+        #expect(
+            try sandbox.sqlite("SELECT count(*), count(DISTINCT version), max(batch) FROM schema_migrations")
+                == "5|5|1\n")
         #expect(try sandbox.sqlite("PRAGMA integrity_check") == "ok\n")
     }
 

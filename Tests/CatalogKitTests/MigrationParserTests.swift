@@ -9,7 +9,8 @@ import Testing
 
     @Test func readsBothSectionsWithTheirLines() throws {
         let migration = try parse(
-            "-- a header comment\n-- migrate:up\nCREATE TABLE t(x);\n\n--   migrate:down transaction:false\nDROP TABLE t;\n")
+            "-- a header comment\n-- migrate:up\nCREATE TABLE t(x);\n\n--   migrate:down transaction:false\nDROP TABLE t;\n"
+        )
         #expect(migration.version == "20240101000000")
         #expect(migration.name == "create_things")
         #expect(migration.up.sql == "CREATE TABLE t(x);\n")
@@ -21,20 +22,31 @@ import Testing
     }
 
     @Test func rejectsFilesWithoutBothMarkers() {
-        #expect(throws: MigrationError.missingMarker(file: "Migrations/20240101000000_create_things.sql", marker: "-- migrate:down")) {
+        #expect(
+            throws: MigrationError.missingMarker(
+                file: "Migrations/20240101000000_create_things.sql", marker: "-- migrate:down")
+        ) {
             try parse("-- migrate:up\nCREATE TABLE t(x);\n")
         }
-        #expect(throws: MigrationError.missingMarker(file: "Migrations/20240101000000_create_things.sql", marker: "-- migrate:up")) {
+        #expect(
+            throws: MigrationError.missingMarker(
+                file: "Migrations/20240101000000_create_things.sql", marker: "-- migrate:up")
+        ) {
             try parse("CREATE TABLE t(x);\n")
         }
     }
 
     @Test func rejectsMisplacedRepeatedOrUnknownMarkers() throws {
         let file = "Migrations/20240101000000_create_things.sql"
-        #expect(throws: MigrationError.invalidFile(file: file, line: 1, reason: "has SQL before the '-- migrate:up' marker")) {
+        #expect(
+            throws: MigrationError.invalidFile(file: file, line: 1, reason: "has SQL before the '-- migrate:up' marker")
+        ) {
             try parse("SELECT 1;\n-- migrate:up\n-- migrate:down\n")
         }
-        #expect(throws: MigrationError.invalidFile(file: file, line: 1, reason: "has '-- migrate:down' before '-- migrate:up'")) {
+        #expect(
+            throws: MigrationError.invalidFile(
+                file: file, line: 1, reason: "has '-- migrate:down' before '-- migrate:up'")
+        ) {
             try parse("-- migrate:down\n-- migrate:up\n")
         }
         #expect(
@@ -45,7 +57,8 @@ import Testing
         }
         #expect(
             throws: MigrationError.invalidFile(
-                file: file, line: 1, reason: "has an unknown marker option 'transaction:maybe' (only transaction:false is known)")
+                file: file, line: 1,
+                reason: "has an unknown marker option 'transaction:maybe' (only transaction:false is known)")
         ) {
             try parse("-- migrate:up transaction:maybe\n-- migrate:down\n")
         }
@@ -80,7 +93,10 @@ import Testing
         var bytes = Array("-- migrate:up\nSELECT 1;\nSELECT '".utf8)
         bytes += [0xFF, 0xFE]
         bytes += Array("';\n-- migrate:down\n".utf8)
-        #expect(throws: MigrationError.invalidFile(file: "Migrations/20240101000000_x.sql", line: 3, reason: "is not valid UTF-8")) {
+        #expect(
+            throws: MigrationError.invalidFile(
+                file: "Migrations/20240101000000_x.sql", line: 3, reason: "is not valid UTF-8")
+        ) {
             try MigrationParser.parse(path: "Migrations/20240101000000_x.sql", bytes: bytes)
         }
     }
@@ -107,7 +123,8 @@ import Testing
     }
 
     @Test func blankSectionsAreDetected() throws {
-        let migration = try parse("-- migrate:up\nCREATE TABLE t(x);\n-- migrate:down\n-- nothing to undo\n/* really */\n\n")
+        let migration = try parse(
+            "-- migrate:up\nCREATE TABLE t(x);\n-- migrate:down\n-- nothing to undo\n/* really */\n\n")
         #expect(migration.down.isEmpty)
         #expect(!migration.up.isEmpty)
     }

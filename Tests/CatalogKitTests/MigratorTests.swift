@@ -81,7 +81,10 @@ import Testing
 
     @Test func stepAndTargetLimitWhatIsApplied() throws {
         let sandbox = try Sandbox.withRealMigrations()
-        #expect(try sandbox.migrator().migrate(.init(step: 2)).migrations.map(\.name) == ["create_languages", "create_frameworks"])
+        #expect(
+            try sandbox.migrator().migrate(.init(step: 2)).migrations.map(\.name) == [
+                "create_languages", "create_frameworks",
+            ])
         #expect(
             try sandbox.migrator().migrate(.init(target: "20241124120300")).migrations.map(\.name) == [
                 "create_features", "create_companies",
@@ -116,14 +119,19 @@ import Testing
         let file = "20240101000000_create_a.sql"
         try sandbox.writeRaw(file, text)
         try sandbox.migrator().migrate()
-        try sandbox.writeRaw(file, "\u{FEFF}" + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n"))
+        try sandbox.writeRaw(
+            file, "\u{FEFF}" + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n"))
         #expect(try sandbox.states() == ["20240101000000:applied"])
 
         let path = try sandbox.writeRaw(file, text.replacingOccurrences(of: "a(x)", with: "a(x, y)"))
         #expect(try sandbox.states() == ["20240101000000:changed"])
         try sandbox.write("20240102000000", "next", up: "CREATE TABLE b(x);", down: "DROP TABLE b;")
-        #expect(throws: MigrationError.changed(version: "20240101000000", file: path)) { try sandbox.migrator().migrate() }
-        #expect(throws: MigrationError.changed(version: "20240101000000", file: path)) { try sandbox.migrator().rollback() }
+        #expect(throws: MigrationError.changed(version: "20240101000000", file: path)) {
+            try sandbox.migrator().migrate()
+        }
+        #expect(throws: MigrationError.changed(version: "20240101000000", file: path)) {
+            try sandbox.migrator().rollback()
+        }
         #expect(!(try sandbox.tables().contains("b")))
 
         try sandbox.migrator().repair(version: "20240101000000")
@@ -131,7 +139,9 @@ import Testing
         #expect(throws: MigrationError.nothingToRepair(version: "20240101000000")) {
             try sandbox.migrator().repair(version: "20240101000000")
         }
-        #expect(throws: MigrationError.notApplied("20240102000000")) { try sandbox.migrator().repair(version: "20240102000000") }
+        #expect(throws: MigrationError.notApplied("20240102000000")) {
+            try sandbox.migrator().repair(version: "20240102000000")
+        }
     }
 
     @Test func missingFilesStopMigrateUnlessIgnored() throws {
@@ -156,7 +166,8 @@ import Testing
 
     @Test func failureMidMigrationLeavesSchemaAndLedgerExactlyAsBefore() throws {
         let sandbox = try Sandbox()
-        try sandbox.write("20240101000000", "base", up: "CREATE TABLE a(x);\nINSERT INTO a VALUES (1);", down: "DROP TABLE a;")
+        try sandbox.write(
+            "20240101000000", "base", up: "CREATE TABLE a(x);\nINSERT INTO a VALUES (1);", down: "DROP TABLE a;")
         try sandbox.migrator().migrate()
         let schemaBefore = try sandbox.schema()
         let ledgerBefore = try sandbox.ledger()
@@ -177,7 +188,8 @@ import Testing
         #expect(
             error
                 == .statementFailed(
-                    file: path, line: 6, direction: "migrate:up", message: "no such table: missing_table (SQLITE_ERROR)",
+                    file: path, line: 6, direction: "migrate:up",
+                    message: "no such table: missing_table (SQLITE_ERROR)",
                     rolledBack: true))
         #expect(
             error?.description
@@ -273,7 +285,10 @@ import Testing
         try sandbox.migrator().migrate()
         let path = try sandbox.write("20240102000000", "orphan", up: "INSERT INTO child VALUES (7, 99);", down: "")
         let error = captureError(MigrationError.self) { try sandbox.migrator().migrate() }
-        #expect(error == .foreignKeyViolation(file: path, direction: "migrate:up", table: "child", rowid: 7, parent: "parent"))
+        #expect(
+            error
+                == .foreignKeyViolation(file: path, direction: "migrate:up", table: "child", rowid: 7, parent: "parent")
+        )
         #expect(
             error?.description
                 == "\(path): migrate:up left a broken foreign key: row 7 of child references a missing row in parent; the migration was rolled back"
@@ -286,7 +301,8 @@ import Testing
     @Test func rollbackUndoesTheLastBatchThenByStepThenToAVersion() throws {
         let sandbox = try Sandbox()
         for (index, name) in ["a", "b", "c", "d", "e"].enumerated() {
-            try sandbox.write("2024010100000\(index)", "create_\(name)", up: "CREATE TABLE \(name)(x);", down: "DROP TABLE \(name);")
+            try sandbox.write(
+                "2024010100000\(index)", "create_\(name)", up: "CREATE TABLE \(name)(x);", down: "DROP TABLE \(name);")
         }
         try sandbox.migrator().migrate(.init(step: 2))  // batch 1: a, b
         try sandbox.migrator().migrate()  // batch 2: c, d, e
@@ -294,7 +310,10 @@ import Testing
         #expect(try sandbox.tables() == ["a", "b", "schema_migrations"])
         try sandbox.migrator().migrate()  // batch 2 again
         #expect(try sandbox.migrator().rollback(.steps(2)).migrations.map(\.name) == ["create_e", "create_d"])
-        #expect(try sandbox.migrator().rollback(.after(version: "20240101000000")).migrations.map(\.name) == ["create_c", "create_b"])
+        #expect(
+            try sandbox.migrator().rollback(.after(version: "20240101000000")).migrations.map(\.name) == [
+                "create_c", "create_b",
+            ])
         #expect(try sandbox.tables() == ["a", "schema_migrations"])
         #expect(throws: MigrationError.notApplied("20240101000004")) {
             try sandbox.migrator().rollback(.after(version: "20240101000004"))
@@ -354,8 +373,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: sandbox.database))
         #expect(!FileManager.default.fileExists(atPath: sandbox.database + "-lock"))
         let sql = try #require(report.dryRunSQL).joined(separator: "\n")
-        let order = ["CREATE TABLE languages", "CREATE TABLE frameworks", "CREATE TABLE features", "CREATE TABLE companies",
-            "CREATE TABLE framework_features"]
+        let order = [
+            "CREATE TABLE languages", "CREATE TABLE frameworks", "CREATE TABLE features", "CREATE TABLE companies",
+            "CREATE TABLE framework_features",
+        ]
         let positions = order.compactMap { sql.range(of: $0)?.lowerBound }
         #expect(positions.count == order.count && positions == positions.sorted())
         #expect(sql.contains("BEGIN IMMEDIATE;"))
@@ -421,7 +442,8 @@ import Testing
         let sandbox = try Sandbox()
         let path = try Migrator.createMigration(named: "add_aliases", in: sandbox.migrations, version: "20250101000000")
         #expect(path == sandbox.migrations + "/20250101000000_add_aliases.sql")
-        let migration = try MigrationParser.parse(path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        let migration = try MigrationParser.parse(
+            path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         #expect(migration.up.isEmpty && migration.down.isEmpty)
         #expect(throws: MigrationError.fileExists(path)) {
             try Migrator.createMigration(named: "add_aliases", in: sandbox.migrations, version: "20250101000000")

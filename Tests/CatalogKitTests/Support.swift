@@ -24,8 +24,10 @@ final class Sandbox {
     /// A sandbox holding copies of the project's real migrations.
     static func withRealMigrations() throws -> Sandbox {
         let sandbox = try Sandbox()
-        for name in try FileManager.default.contentsOfDirectory(atPath: projectMigrations) where name.hasSuffix(".sql") {
-            try FileManager.default.copyItem(atPath: projectMigrations + "/" + name, toPath: sandbox.migrations + "/" + name)
+        for name in try FileManager.default.contentsOfDirectory(atPath: projectMigrations) where name.hasSuffix(".sql")
+        {
+            try FileManager.default.copyItem(
+                atPath: projectMigrations + "/" + name, toPath: sandbox.migrations + "/" + name)
         }
         return sandbox
     }

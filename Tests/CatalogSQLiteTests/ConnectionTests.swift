@@ -201,9 +201,15 @@ import Testing
 
     @Test func dbConfigShimSetsIntegerOptions() throws {
         let db = try Connection.inMemory()
-        let SQLITE_DBCONFIG_DEFENSIVE: Int32 = 1010
-        #expect(try db.setConfig(SQLITE_DBCONFIG_DEFENSIVE, to: true) == true)
-        #expect(try db.setConfig(SQLITE_DBCONFIG_DEFENSIVE, to: false) == false)
+        #expect(try db.setConfig(.defensive, to: true) == true)
+        // Defensive mode refuses writable_schema edits, which could corrupt the file.
+        try db.execute("PRAGMA writable_schema = ON")
+        #expect(throws: SQLiteError.self) {
+            try db.execute("UPDATE sqlite_schema SET sql = 'x' WHERE 0")
+        }
+        #expect(try db.setConfig(.defensive, to: false) == false)
+        #expect(try db.setConfig(.enableForeignKeys, to: false) == false)
+        #expect(try db.fetchValue("PRAGMA foreign_keys", as: Int.self) == 0)
     }
 
     @Test func changesAndLastInsertRowID() throws {

@@ -8,7 +8,8 @@ public enum MigrationParser {
         }
         let normalized = SQLScript.normalized(bytes)
         guard let text = String(validating: normalized, as: UTF8.self) else {
-            throw MigrationError.invalidFile(file: path, line: firstInvalidLine(normalized), reason: "is not valid UTF-8")
+            throw MigrationError.invalidFile(
+                file: path, line: firstInvalidLine(normalized), reason: "is not valid UTF-8")
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
 

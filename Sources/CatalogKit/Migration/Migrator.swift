@@ -1,8 +1,8 @@
+import CatalogSQLite
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-import CatalogSQLite
 
 /// Applies and rolls back the migrations of one directory on one SQLite database.
 ///
@@ -331,7 +331,8 @@ public final class Migrator {
         return try db.transaction {
             var dropped: [String] = []
             // Virtual tables first: dropping one drops its shadow tables with it.
-            let order = "CASE WHEN type = 'view' THEN 0 WHEN type = 'trigger' THEN 1 WHEN sql LIKE 'CREATE VIRTUAL%' THEN 2 ELSE 3 END"
+            let order =
+                "CASE WHEN type = 'view' THEN 0 WHEN type = 'trigger' THEN 1 WHEN sql LIKE 'CREATE VIRTUAL%' THEN 2 ELSE 3 END"
             while let row = try db.fetchOne(
                 """
                 SELECT type, name FROM sqlite_schema
@@ -344,7 +345,8 @@ public final class Migrator {
                 try db.execute("DROP \(type.uppercased()) \(quoteIdentifier(name))")
                 dropped.append(name)
             }
-            if try db.fetchValue("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'", as: Int.self) == 1 {
+            if try db.fetchValue("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'", as: Int.self) == 1
+            {
                 try db.execute("DELETE FROM sqlite_sequence")
             }
             return dropped

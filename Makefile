@@ -1,0 +1,21 @@
+# Everyday commands. `make test` is the README's test command.
+.PHONY: build test lint format ci clean-db
+
+build:
+	swift build
+
+test:
+	scripts/bootstrap.sh && swift test
+
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+ci:
+	bash .ci/run
+
+clean-db:
+	rm -f catalog.sqlite3 catalog.sqlite3-wal catalog.sqlite3-shm catalog.sqlite3-lock
