@@ -99,6 +99,19 @@ import Testing
         )
         #expect(try sandbox.sqlite("SELECT sql FROM sqlite_schema ORDER BY name") == schema)
         #expect(try sandbox.sqlite("SELECT * FROM schema_migrations ORDER BY sequence") == ledger)
+
+        // No "dirty" flag to clear by hand: fix the file and run again.
+        try sandbox.write(
+            "Migrations/20250101000000_add_broken.sql",
+            "-- migrate:up\nALTER TABLE companies ADD COLUMN website TEXT;\n-- migrate:down\nALTER TABLE companies DROP COLUMN website;\n"
+        )
+        let fixed = try sandbox.run(["migrate"])
+        #expect(fixed.exitCode == 0)
+        #expect(
+            normalized(fixed.stdout)
+                == "Applied 20250101000000_add_broken (N ms)\nMigrated 1 migration in batch 2 (N ms).\n")
+        #expect(
+            try sandbox.sqlite("SELECT count(*) FROM pragma_table_info('companies') WHERE name = 'website'") == "1\n")
     }
 
     @Test func badFilesAreRejectedBeforeAnythingRuns() throws {
