@@ -17,6 +17,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# sqlite3_error_offset (error positions) needs SQLite 3.38; Debian 12 ships 3.40.
+version=$(sed -n 's/^#define SQLITE_VERSION_NUMBER *\([0-9]*\).*/\1/p' /usr/include/sqlite3.h)
+if [ "${version:-0}" -lt 3038000 ]; then
+    echo "bootstrap: catalog needs SQLite 3.38 or later; /usr/include/sqlite3.h is version ${version:-unknown}" >&2
+    exit 1
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
     echo "bootstrap: the Swift toolchain (6.0 or later) is not on PATH; install it from swift.org first" >&2
     exit 1

@@ -194,7 +194,7 @@ public final class Connection {
                     offset = max(next, start + 1)
                     continue
                 }
-                let statement = Statement(handle: statementHandle, connection: self)
+                let statement = Statement(handle: statementHandle)
                 do {
                     try body(statement, start)
                 } catch var error as SQLiteError {

@@ -6,16 +6,15 @@ import CSQLite
 /// See <https://sqlite.org/c3ref/stmt.html>.
 public final class Statement {
     let handle: OpaquePointer
-    /// The connection that prepared this statement (kept alive for error messages).
-    unowned let connection: Connection
     /// The SQL text of this statement alone.
     public let sql: String
     /// Column names, read once at preparation.
     public let columnNames: [String]
 
-    init(handle: OpaquePointer, connection: Connection) {
+    /// A statement may outlive its `Connection` object: `sqlite3_close_v2` keeps the database
+    /// open until the last statement is finalized, and errors read it through `sqlite3_db_handle`.
+    init(handle: OpaquePointer) {
         self.handle = handle
-        self.connection = connection
         self.sql = sqlite3_sql(handle).map { String(cString: $0) } ?? ""
         let count = Int(sqlite3_column_count(handle))
         self.columnNames = (0..<count).map { index in
@@ -52,14 +51,15 @@ public final class Statement {
             code = sqlite3_bind_double(handle, position, double)
         case .text(let text):
             code = text.utf8CString.withUnsafeBufferPointer { buffer in
-                sqlite3_bind_text(
-                    handle, position, buffer.baseAddress, Int32(buffer.count - 1), catalog_sqlite3_transient())
+                sqlite3_bind_text64(
+                    handle, position, buffer.baseAddress, UInt64(buffer.count - 1), catalog_sqlite3_transient(),
+                    UInt8(SQLITE_UTF8))
             }
         case .blob(let bytes):
             code = bytes.withUnsafeBytes { raw in
                 // A zero-length blob must not be bound as NULL: pass a valid empty pointer.
-                sqlite3_bind_blob(
-                    handle, position, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count),
+                sqlite3_bind_blob64(
+                    handle, position, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(raw.count),
                     catalog_sqlite3_transient())
             }
         }
@@ -105,7 +105,7 @@ public final class Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            let error = SQLiteError(db: connection.handle, code: code, sql: sql)
+            let error = SQLiteError(db: sqlite3_db_handle(handle), code: code, sql: sql)
             sqlite3_reset(handle)
             throw error
         }
@@ -198,7 +198,7 @@ public final class Statement {
 
     private func check(_ code: Int32) throws {
         guard code == SQLITE_OK else {
-            throw SQLiteError(db: connection.handle, code: code, sql: sql)
+            throw SQLiteError(db: sqlite3_db_handle(handle), code: code, sql: sql)
         }
     }
 }

@@ -22,8 +22,8 @@ struct DatabaseOptions: ParsableArguments {
     var lockTimeout: Double = 30
 
     func validate() throws {
-        guard lockTimeout >= 0, lockTimeout.isFinite else {
-            throw ValidationError("--lock-timeout must be a number of seconds, 0 or more")
+        guard lockTimeout >= 0, lockTimeout <= Migrator.maximumLockTimeout else {
+            throw ValidationError("--lock-timeout must be a number of seconds from 0 to 86400")
         }
     }
 

@@ -199,7 +199,38 @@ import Testing
         #expect(try sandbox.ledger() == ledgerBefore)
         #expect(try sandbox.open().fetchValue("SELECT group_concat(x) FROM a", as: String.self) == "1")
         #expect(try sandbox.states() == ["20240101000000:applied", "20240102000000:pending", "20240103000000:pending"])
-        #expect(try sandbox.open().fetchValue("PRAGMA foreign_keys", as: Int.self) == 1)
+    }
+
+    @Test func aMigrationAndItsLedgerRowCommitTogether() throws {
+        let sandbox = try Sandbox()
+        // A trigger makes the ledger insert of the second migration fail, after its SQL ran.
+        try sandbox.write(
+            "20240101000000", "guard",
+            up: """
+                CREATE TRIGGER refuse_second BEFORE INSERT ON schema_migrations
+                WHEN NEW.version = '20240102000000' BEGIN SELECT RAISE(ABORT, 'ledger refused'); END;
+                """,
+            down: "DROP TRIGGER refuse_second;")
+        try sandbox.write("20240102000000", "create_b", up: "CREATE TABLE b(x);", down: "DROP TABLE b;")
+        let error = captureError(MigrationError.self) { try sandbox.migrator().migrate() }
+        #expect(error?.description.contains("ledger refused") == true)
+        // The migration's table went with its ledger row: never one without the other.
+        #expect(!(try sandbox.tables().contains("b")))
+        #expect(try sandbox.states() == ["20240101000000:applied", "20240102000000:pending"])
+    }
+
+    @Test func foreignKeysAreBackOnForTheSameConnectionAfterAFailure() throws {
+        let sandbox = try Sandbox()
+        let path = try sandbox.write("20240101000000", "bad", up: "CREATE TABLE a(x);\nSELECT nope;", down: "")
+        let migration = try MigrationParser.parse(
+            path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        let db = try sandbox.open()
+        try db.execute(Ledger.createSQL)
+        #expect(throws: MigrationError.self) {
+            try MigrationSteps.run(migration, direction: .up, batch: 1, runner: DatabaseStepRunner(db: db))
+        }
+        #expect(db.isAutocommit)
+        #expect(try db.fetchValue("PRAGMA foreign_keys", as: Int.self) == 1)
     }
 
     @Test func earlierMigrationsOfAFailedRunAreKept() throws {
@@ -228,7 +259,26 @@ import Testing
         #expect(line == 3)
         #expect(try sandbox.tables() == ["schema_migrations"])
         #expect(DatabaseStepRunner.endsTransaction("rollback transaction to savepoint x") == false)
+        #expect(DatabaseStepRunner.endsTransaction("ROLLBACK/**/TO x") == false)
         #expect(DatabaseStepRunner.endsTransaction("END TRANSACTION") == true)
+        #expect(DatabaseStepRunner.endsTransaction("COMMIT/**/") == true)
+        #expect(DatabaseStepRunner.endsTransaction("/* c */ commit--x") == true)
+        #expect(DatabaseStepRunner.endsTransaction("SAVEPOINT s") == false)
+        // Comment tricks are caught too.
+        try sandbox.write(
+            "20240101000000", "sneaky", up: "CREATE TABLE a(x);\nCOMMIT/**/;\nCREATE TABLE b(x);", down: "")
+        #expect(captureError(MigrationError.self) { try sandbox.migrator().migrate() } != nil)
+        #expect(try sandbox.tables() == ["schema_migrations"])
+    }
+
+    @Test func aNonTransactionalSectionMustNotLeaveATransactionOpen() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(
+            "20240101000000", "dangling", up: "BEGIN;\nCREATE TABLE a(x);", down: "", upOptions: "transaction:false")
+        let error = captureError(MigrationError.self) { try sandbox.migrator().migrate() }
+        #expect(error?.description.contains("the section leaves a transaction open") == true)
+        #expect(try sandbox.tables() == ["schema_migrations"])
+        #expect(try sandbox.states() == ["20240101000000:pending"])
     }
 
     @Test func nonTransactionalSectionsRunOutsideATransaction() throws {
@@ -294,6 +344,30 @@ import Testing
                 == "\(path): migrate:up left a broken foreign key: row 7 of child references a missing row in parent; the migration was rolled back"
         )
         #expect(try sandbox.open().fetchValue("SELECT count(*) FROM child", as: Int.self) == 1)
+    }
+
+    @Test func violationsAlreadyInTheDatabaseAreNotBlamedOnANewMigration() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(
+            "20240101000000", "tables",
+            up: """
+                CREATE TABLE parent(id INTEGER PRIMARY KEY);
+                CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id));
+                """,
+            down: "DROP TABLE child; DROP TABLE parent;")
+        try sandbox.migrator().migrate()
+        // Someone wrote an orphan with foreign keys off (the sqlite3 shell's default).
+        let other = try sandbox.open()
+        try other.execute("PRAGMA foreign_keys = OFF; INSERT INTO child VALUES (1, 42);")
+        try sandbox.write("20240102000000", "unrelated", up: "CREATE TABLE c(x);", down: "DROP TABLE c;")
+        try sandbox.migrator().migrate()
+        try sandbox.migrator().rollback()
+        // A violation the migration adds still fails it.
+        let path = try sandbox.write("20240103000000", "orphan", up: "INSERT INTO child VALUES (2, 43);", down: "")
+        #expect(
+            captureError(MigrationError.self) { try sandbox.migrator().migrate() }
+                == .foreignKeyViolation(file: path, direction: "migrate:up", table: "child", rowid: 2, parent: "parent")
+        )
     }
 
     // MARK: - Rollback, redo, reset, fresh
@@ -412,6 +486,13 @@ import Testing
             try sandbox.migrator().fresh()
         }
         #expect(try sandbox.schema() == before)
+        // Reading commands refuse it too, so a dry run never promises what a run would refuse.
+        #expect(throws: MigrationError.notACatalogDatabase(path: sandbox.database, tables: ["invoices"])) {
+            try sandbox.migrator().status()
+        }
+        #expect(throws: MigrationError.notACatalogDatabase(path: sandbox.database, tables: ["invoices"])) {
+            try sandbox.migrator().migrate(.init(dryRun: true))
+        }
         // A dbmate-style ledger is recognised as someone else's too.
         try other.execute("CREATE TABLE schema_migrations(version TEXT PRIMARY KEY)")
         let error = captureError(MigrationError.self) { try sandbox.migrator().migrate() }
@@ -434,6 +515,23 @@ import Testing
         _ = consume lock
         try sandbox.migrator(lockTimeout: 0.3).migrate()
         #expect(try sandbox.states().allSatisfy { $0.hasSuffix(":applied") })
+    }
+
+    @Test func aSymbolicLinkToTheDatabaseSharesItsLock() throws {
+        let sandbox = try Sandbox.withRealMigrations()
+        let link = sandbox.root + "/link.sqlite3"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: sandbox.database)
+        let lock = try MigrationLock(databasePath: sandbox.database, timeout: 1)
+        let viaLink = Migrator(databasePath: link, migrationsDirectory: sandbox.migrations, lockTimeout: 0.2)
+        #expect(throws: MigrationError.lockTimeout(path: link, seconds: 0.2)) { try viaLink.migrate() }
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func lockTimeoutsAreClamped() {
+        #expect(Migrator.milliseconds(1.5) == 1_500)
+        #expect(Migrator.milliseconds(-1) == 0)
+        #expect(Migrator.milliseconds(1e300) == 86_400_000)
+        #expect(Migrator.milliseconds(.infinity) == 86_400_000)
     }
 
     // MARK: - New files

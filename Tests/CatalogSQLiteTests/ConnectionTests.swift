@@ -199,6 +199,49 @@ import Testing
         }
     }
 
+    @Test func aStatementThatOutlivesItsConnectionStillReportsErrors() throws {
+        let statement = try Connection.inMemory().makeStatement(sql: "SELECT abs(-9223372036854775808)")
+        // The handle is a zombie after sqlite3_close_v2, so SQLite's message is generic, but the
+        // failure is still an error, not a crash on a freed connection.
+        let error = try #require(throws: SQLiteError.self) { try statement.step() }
+        #expect(ResultCode.error ~= error.code || ResultCode.misuse ~= error.code)
+    }
+
+    @Test func immediateTransactionsWaitForAnotherWriterWithinTheBusyTimeout() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/wait.sqlite3"
+            let a = try Connection(path: path, busyTimeout: 5_000)
+            try a.execute("CREATE TABLE t(x)")
+            let holding = DispatchSemaphore(value: 0)
+            let done = DispatchSemaphore(value: 0)
+            let holder = Thread {
+                defer { done.signal() }
+                do {
+                    let b = try Connection(path: path)
+                    try b.execute("BEGIN IMMEDIATE")
+                    try b.execute("INSERT INTO t VALUES ('b')")
+                    holding.signal()
+                    usleep(300_000)
+                    try b.execute("COMMIT")
+                } catch {
+                    Issue.record("holder failed: \(error)")
+                    holding.signal()
+                }
+            }
+            holder.start()
+            holding.wait()
+            let clock = ContinuousClock()
+            let start = clock.now
+            // B holds the write lock for 300 ms; A's BEGIN IMMEDIATE waits for it instead of failing.
+            try a.transaction(.immediate) {
+                try a.execute("INSERT INTO t VALUES ('a')")
+            }
+            #expect(clock.now - start >= .milliseconds(200))
+            done.wait()
+            #expect(try a.fetchValue("SELECT group_concat(x) FROM t", as: String.self) == "b,a")
+        }
+    }
+
     @Test func dbConfigShimSetsIntegerOptions() throws {
         let db = try Connection.inMemory()
         #expect(try db.setConfig(.defensive, to: true) == true)

@@ -10,6 +10,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case duplicateVersion(version: String, files: [String])
     /// A statement of a migration failed; the migration was rolled back.
     case statementFailed(file: String, line: Int, direction: String, message: String, rolledBack: Bool)
+    /// A statement ended catalog's transaction although the keyword check let it through.
+    case transactionEnded(file: String, line: Int)
     /// A migration left rows whose foreign keys point nowhere.
     case foreignKeyViolation(file: String, direction: String, table: String, rowid: Int64?, parent: String)
     case changed(version: String, file: String)
@@ -48,6 +50,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
                 ? "the migration was rolled back and nothing of it applied"
                 : "statements before it in this transaction:false section stay applied; no ledger row was written"
             return "\(file):\(line): \(direction) failed: \(message); \(outcome)"
+        case .transactionEnded(let file, let line):
+            return "\(file):\(line): the statement ended catalog's transaction, so the statements before it may "
+                + "be committed without a ledger row; check the schema before running migrate again"
         case .foreignKeyViolation(let file, let direction, let table, let rowid, let parent):
             let row = rowid.map { "row \($0) of \(table)" } ?? "a row of \(table)"
             return "\(file): \(direction) left a broken foreign key: \(row) references a missing row in "

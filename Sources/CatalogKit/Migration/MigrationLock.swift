@@ -17,14 +17,16 @@ final class MigrationLock {
 
     /// Waits up to `timeout` seconds for the lock on `databasePath`.
     init(databasePath: String, timeout: Double) throws {
-        path = databasePath + "-lock"
+        // Name the lock after the real file, as SQLite names its -wal and -shm files, so that a
+        // symbolic link to the database and the database itself share one lock.
+        path = Self.resolve(databasePath) + "-lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let failure = FileSystem.Failure(path: path, operation: "create lock file", errno: errno)
             throw MigrationError.database(path: databasePath, message: failure.description)
         }
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .milliseconds(Int(timeout * 1000)))
+        let deadline = clock.now.advanced(by: .milliseconds(Migrator.milliseconds(timeout)))
         var pause = 2  // milliseconds, doubled up to 50
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let error = errno
@@ -40,6 +42,28 @@ final class MigrationLock {
             usleep(useconds_t(pause * 1000))
             pause = min(pause * 2, 50)
         }
+    }
+
+    /// `path` with symbolic links resolved; for a file that does not exist yet, its directory's.
+    static func resolve(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        // A link to a database that does not exist yet: follow it by hand, as SQLite does.
+        var path = path
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        for _ in 0..<40 {
+            let count = readlink(path, &buffer, buffer.count - 1)
+            guard count > 0 else { break }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            path = target.hasPrefix("/") ? target : FileSystem.join(FileSystem.directoryName(path), target)
+        }
+        let directory = FileSystem.directoryName(path)
+        guard let real = realpath(directory, nil) else { return path }
+        defer { free(real) }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return FileSystem.join(String(cString: real), name)
     }
 
     deinit {

@@ -15,8 +15,12 @@ protocol StepRunner {
     func execute(_ sql: String) throws
     /// The body of a migration section.
     func runSection(_ section: Migration.Section, of migration: Migration, direction: MigrationDirection) throws
-    /// `PRAGMA foreign_key_check`, failing when a row references a missing parent.
-    func checkForeignKeys(of migration: Migration, direction: MigrationDirection) throws
+    /// The rows of `PRAGMA foreign_key_check` (run before a section, so that violations already
+    /// in the database are not blamed on it).
+    func foreignKeyViolations() throws -> Set<ForeignKeyViolation>
+    /// `PRAGMA foreign_key_check` after a section, failing on any violation not in `existing`.
+    func checkForeignKeys(
+        of migration: Migration, direction: MigrationDirection, existing: Set<ForeignKeyViolation>) throws
     /// A ledger statement with bound values; `note` describes the values for a reader.
     func ledger(_ sql: String, _ values: [DatabaseValue], note: String) throws
     /// Rolls back after a failure (never throws).
@@ -42,8 +46,9 @@ enum MigrationSteps {
             try runner.execute("PRAGMA foreign_keys = OFF")
             do {
                 try runner.execute("BEGIN IMMEDIATE")
+                let existing = try runner.foreignKeyViolations()
                 try runner.runSection(section, of: migration, direction: direction)
-                try runner.checkForeignKeys(of: migration, direction: direction)
+                try runner.checkForeignKeys(of: migration, direction: direction, existing: existing)
                 try ledgerStep(migration, direction: direction, batch: batch, start: start, runner: runner)
                 try runner.execute("COMMIT")
             } catch {
@@ -53,7 +58,12 @@ enum MigrationSteps {
             }
             try runner.execute("PRAGMA foreign_keys = ON")
         } else {
-            try runner.runSection(section, of: migration, direction: direction)
+            do {
+                try runner.runSection(section, of: migration, direction: direction)
+            } catch {
+                runner.rollback()  // a transaction the section itself opened
+                throw error
+            }
             try runner.execute("BEGIN IMMEDIATE")
             do {
                 try ledgerStep(migration, direction: direction, batch: batch, start: start, runner: runner)
@@ -99,18 +109,27 @@ struct DatabaseStepRunner: StepRunner {
     func runSection(_ section: Migration.Section, of migration: Migration, direction: MigrationDirection) throws {
         let startedInTransaction = !db.isAutocommit
         var statementLine = section.firstLine
+        func failure(_ message: String) -> MigrationError {
+            .statementFailed(
+                file: migration.path, line: statementLine, direction: "migrate:\(direction.rawValue)",
+                message: message, rolledBack: section.isTransactional)
+        }
         do {
             try db.forEachStatement(in: section.sql) { statement, offset in
                 statementLine = section.firstLine + SQLScript.lineIndex(ofByte: offset, in: section.sql)
                 if startedInTransaction, Self.endsTransaction(statement.sql) {
-                    throw MigrationError.statementFailed(
-                        file: migration.path, line: statementLine, direction: "migrate:\(direction.rawValue)",
-                        message:
-                            "the statement would end catalog's transaction (BEGIN/COMMIT/END/ROLLBACK are not allowed "
-                            + "here; mark the section 'transaction:false' to manage transactions yourself)",
-                        rolledBack: true)
+                    throw failure(
+                        "the statement would end catalog's transaction (BEGIN/COMMIT/END/ROLLBACK are not allowed "
+                            + "here; mark the section 'transaction:false' to manage transactions yourself)")
                 }
                 while try statement.step() {}
+                // Defence in depth: whatever the statement was, catalog's transaction must still be open.
+                if startedInTransaction && db.isAutocommit {
+                    throw MigrationError.transactionEnded(file: migration.path, line: statementLine)
+                }
+            }
+            if !startedInTransaction && !db.isAutocommit {
+                throw failure("the section leaves a transaction open; end it with COMMIT")
             }
         } catch let error as SQLiteError {
             // A syntax error points at its token; a run-time error at its statement's first line.
@@ -123,11 +142,24 @@ struct DatabaseStepRunner: StepRunner {
         }
     }
 
-    func checkForeignKeys(of migration: Migration, direction: MigrationDirection) throws {
-        guard let row = try db.fetchOne("PRAGMA foreign_key_check") else { return }
-        throw MigrationError.foreignKeyViolation(
-            file: migration.path, direction: "migrate:\(direction.rawValue)", table: row.get(0) ?? "?",
-            rowid: row.get(1), parent: row.get(2) ?? "?")
+    func foreignKeyViolations() throws -> Set<ForeignKeyViolation> {
+        Set(try db.fetchAll("PRAGMA foreign_key_check").map(ForeignKeyViolation.init(row:)))
+    }
+
+    func checkForeignKeys(
+        of migration: Migration, direction: MigrationDirection, existing: Set<ForeignKeyViolation>
+    ) throws {
+        guard existing.isEmpty else {
+            // Only violations this section added count; the scan stops at the first new one.
+            for row in try db.fetchAll("PRAGMA foreign_key_check") {
+                let violation = ForeignKeyViolation(row: row)
+                if !existing.contains(violation) { throw violation.error(migration, direction) }
+            }
+            return
+        }
+        if let row = try db.fetchOne("PRAGMA foreign_key_check") {
+            throw ForeignKeyViolation(row: row).error(migration, direction)
+        }
     }
 
     func ledger(_ sql: String, _ values: [DatabaseValue], note: String) throws {
@@ -144,9 +176,9 @@ struct DatabaseStepRunner: StepRunner {
     }
 
     /// True for a statement whose first keyword is BEGIN, COMMIT, END or ROLLBACK (but not
-    /// `ROLLBACK TO`, which only rewinds a savepoint).
+    /// `ROLLBACK TO`, which only rewinds a savepoint). A statement's first keyword decides its kind.
     static func endsTransaction(_ sql: String) -> Bool {
-        let words = sql.split(whereSeparator: { $0.isWhitespace || $0 == ";" }).prefix(3).map { $0.uppercased() }
+        let words = leadingWords(sql, count: 3)
         guard let first = words.first else { return false }
         switch first {
         case "BEGIN", "COMMIT", "END": return true
@@ -155,6 +187,48 @@ struct DatabaseStepRunner: StepRunner {
             return rest.first != "TO"
         default: return false
         }
+    }
+
+    /// The first `count` words of `sql`, uppercased, skipping white space, punctuation and comments.
+    static func leadingWords(_ sql: String, count: Int) -> [String] {
+        var words: [String] = []
+        var rest = Substring(sql)
+        while words.count < count, !rest.isEmpty {
+            if rest.hasPrefix("--") {
+                rest = rest.drop(while: { $0 != "\n" })
+            } else if rest.hasPrefix("/*") {
+                guard let end = rest.firstRange(of: "*/") else { break }
+                rest = rest[end.upperBound...]
+            } else if let first = rest.first, first.isLetter {
+                let word = rest.prefix(while: { $0.isLetter || $0 == "_" })
+                words.append(word.uppercased())
+                rest = rest.dropFirst(word.count)
+            } else {
+                rest = rest.dropFirst()
+            }
+        }
+        return words
+    }
+}
+
+/// One row of `PRAGMA foreign_key_check`: a row whose foreign key points at no parent row.
+struct ForeignKeyViolation: Hashable {
+    var table: String
+    var rowid: Int64?
+    var parent: String
+    var constraint: Int
+
+    init(row: Row) {
+        table = row.get(0) ?? "?"
+        rowid = row.get(1)
+        parent = row.get(2) ?? "?"
+        constraint = row.get(3) ?? 0
+    }
+
+    func error(_ migration: Migration, _ direction: MigrationDirection) -> MigrationError {
+        .foreignKeyViolation(
+            file: migration.path, direction: "migrate:\(direction.rawValue)", table: table, rowid: rowid,
+            parent: parent)
     }
 }
 
@@ -177,8 +251,15 @@ final class DryRunStepRunner: StepRunner {
         }
     }
 
-    func checkForeignKeys(of migration: Migration, direction: MigrationDirection) throws {
-        lines.append("PRAGMA foreign_key_check;  -- any row returned fails the migration")
+    func foreignKeyViolations() throws -> Set<ForeignKeyViolation> {
+        lines.append("PRAGMA foreign_key_check;  -- violations already present are remembered, not blamed")
+        return []
+    }
+
+    func checkForeignKeys(
+        of migration: Migration, direction: MigrationDirection, existing: Set<ForeignKeyViolation>
+    ) throws {
+        lines.append("PRAGMA foreign_key_check;  -- any new row fails the migration")
     }
 
     func ledger(_ sql: String, _ values: [DatabaseValue], note: String) throws {

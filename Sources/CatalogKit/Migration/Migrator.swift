@@ -361,16 +361,24 @@ public final class Migrator {
         if !ledgerExists || !databaseExists { runner.emit(Ledger.createSQL + ";") }
     }
 
-    /// Opens the database read-only, or passes nil when the file does not exist.
+    /// Opens the database read-only, or passes nil when the file does not exist. A database
+    /// catalog would refuse to change is refused here too, so a dry run never promises more.
     private func withReadOnlyDatabase<T>(_ body: (Connection?) throws -> T) throws -> T {
         guard FileSystem.exists(databasePath) else { return try body(nil) }
-        let db: Connection
-        do {
-            db = try Connection(path: databasePath, mode: .readOnly, busyTimeout: Int(lockTimeout * 1000))
-        } catch let error as SQLiteError {
-            throw MigrationError.wrap(error, path: databasePath)
+        return try wrappingSQLiteErrors {
+            let db = try Connection(path: databasePath, mode: .readOnly, busyTimeout: Self.milliseconds(lockTimeout))
+            try Ledger.verify(db)
+            return try body(db)
         }
-        return try wrappingSQLiteErrors { try body(db) }
+    }
+
+    /// The longest wait catalog accepts, in seconds: one day.
+    public static let maximumLockTimeout: Double = 86_400
+
+    /// `seconds` as whole milliseconds, clamped to 0...`maximumLockTimeout`.
+    static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite else { return Int(maximumLockTimeout * 1000) }
+        return Int(min(max(seconds, 0), maximumLockTimeout) * 1000)
     }
 
     /// Takes the migration lock, opens (creating) the database and makes sure of its ledger.
@@ -378,7 +386,7 @@ public final class Migrator {
         let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         return try wrappingSQLiteErrors {
-            let db = try Connection(path: databasePath, mode: .create, busyTimeout: Int(lockTimeout * 1000))
+            let db = try Connection(path: databasePath, mode: .create, busyTimeout: Self.milliseconds(lockTimeout))
             try Ledger.verify(db)
             try db.execute(Ledger.createSQL)
             return try body(db)
