@@ -36,6 +36,10 @@ public final class Connection {
     public let mode: Mode
     private var statementCache: [String: Statement] = [:]
     private var savepointDepth = 0
+    /// The closure `trace(_:)` installed; SQLite holds an unretained pointer to it.
+    var traceBox: TraceBox?
+    /// How many statements this connection has prepared (cache hits excluded).
+    public private(set) var preparationCount = 0
 
     /// Opens the database at `path`.
     ///
@@ -81,8 +85,12 @@ public final class Connection {
 
     deinit {
         statementCache.removeAll()
+        if traceBox != nil { sqlite3_trace_v2(handle, 0, nil, nil) }
         sqlite3_close_v2(handle)
     }
+
+    /// The largest number of `?` parameters one statement may have (`SQLITE_LIMIT_VARIABLE_NUMBER`).
+    public var maximumParameterCount: Int { Int(sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) }
 
     /// True for `:memory:` and temporary databases.
     public var isInMemory: Bool { path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:") }
@@ -190,6 +198,7 @@ public final class Connection {
                     throw error
                 }
                 let next = tail.map { base.distance(to: $0) } ?? length
+                preparationCount += 1
                 guard let statementHandle else {
                     offset = max(next, start + 1)
                     continue

@@ -67,6 +67,11 @@ enum Ledger {
         }
     }
 
+    /// The batch number for the next run: one more than the largest recorded.
+    static func nextBatch(in db: Connection) throws -> Int {
+        (try db.fetchValue("SELECT max(batch) FROM schema_migrations", as: Int.self) ?? 0) + 1
+    }
+
     /// All records, in the order they were applied.
     static func records(in db: Connection) throws -> [LedgerRecord] {
         guard try exists(in: db) else { return [] }

@@ -124,7 +124,7 @@ public final class Migrator {
         return try withLockedDatabase { db in
             let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(in: db))
             let selected = try Self.selectPending(statuses, options: options)
-            return try apply(selected, on: db, onEvent: onEvent)
+            return try Self.apply(selected, on: db, onEvent: onEvent)
         }
     }
 
@@ -153,7 +153,7 @@ public final class Migrator {
         return try withLockedDatabase { db in
             let selected = try Self.selectForRollback(
                 try Ledger.records(in: db), migrations: migrations, target: target)
-            return try undo(selected, on: db, onEvent: onEvent)
+            return try Self.undo(selected, on: db, onEvent: onEvent)
         }
     }
 
@@ -166,8 +166,8 @@ public final class Migrator {
         return try withLockedDatabase { db in
             let selected = try Self.selectForRollback(
                 try Ledger.records(in: db), migrations: migrations, target: .steps(steps))
-            let undone = try undo(selected, on: db, onEvent: onEvent)
-            let again = try apply(selected.sorted { $0.version < $1.version }, on: db, onEvent: onEvent)
+            let undone = try Self.undo(selected, on: db, onEvent: onEvent)
+            let again = try Self.apply(selected.sorted { $0.version < $1.version }, on: db, onEvent: onEvent)
             return (undone, again)
         }
     }
@@ -188,7 +188,7 @@ public final class Migrator {
             try db.execute(Ledger.createSQL)
             let statuses = MigrationStatus.compute(migrations: migrations, records: [])
             let selected = try Self.selectPending(statuses, options: MigrateOptions())
-            return (dropped, try apply(selected, on: db, onEvent: onEvent))
+            return (dropped, try Self.apply(selected, on: db, onEvent: onEvent))
         }
     }
 
@@ -215,6 +215,19 @@ public final class Migrator {
         }
     }
 
+    // MARK: - A connection of your own
+
+    /// Applies the pending ones of `migrations` to `db`, a connection the caller owns (for
+    /// example an in-memory database in a test), with the same per-migration transactions and
+    /// checks as `migrate()`, but without the cross-process lock.
+    @discardableResult
+    public static func migrate(_ db: Connection, with migrations: [Migration]) throws -> Report {
+        try Ledger.verify(db)
+        try db.execute(Ledger.createSQL)
+        let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(in: db))
+        return try apply(try selectPending(statuses, options: MigrateOptions()), on: db, onEvent: { _ in })
+    }
+
     // MARK: - New files
 
     /// Creates `<directory>/<UTC now>_<name>.sql` with both section markers and returns its path.
@@ -239,9 +252,9 @@ public final class Migrator {
 
     // MARK: - Internals
 
-    private func apply(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
+    private static func apply(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
         let start = ContinuousClock.now
-        let batch = (try db.fetchValue("SELECT max(batch) FROM schema_migrations", as: Int.self) ?? 0) + 1
+        let batch = try Ledger.nextBatch(in: db)
         var report = Report(batch: selected.isEmpty ? nil : batch)
         let runner = DatabaseStepRunner(db: db)
         for migration in selected {
@@ -253,7 +266,7 @@ public final class Migrator {
         return report
     }
 
-    private func undo(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
+    private static func undo(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
         let start = ContinuousClock.now
         var report = Report()
         let runner = DatabaseStepRunner(db: db)
@@ -400,11 +413,6 @@ public final class Migrator {
             throw MigrationError.wrap(error, path: databasePath)
         }
     }
-}
-
-/// `name` as a double-quoted SQL identifier.
-func quoteIdentifier(_ name: String) -> String {
-    "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
 }
 
 extension Migrator {
