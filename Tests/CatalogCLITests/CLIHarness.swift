@@ -13,15 +13,33 @@ struct CLIResult: Sendable {
 final class CLISandbox {
     let root: String
 
-    init(withRealMigrations: Bool = true) throws {
+    /// Which migrations the sandbox starts with.
+    enum Migrations {
+        /// None.
+        case none
+        /// `Tests/Fixtures/Migrations`: the first five migrations of the real schema, frozen, so
+        /// that tests asserting exact output do not change when the project adds a migration.
+        case fixture
+        /// The project's `Migrations/` and `Seeds/` as they are now.
+        case project
+    }
+
+    init(_ migrations: Migrations = .fixture) throws {
         root = NSTemporaryDirectory() + "catalog-cli-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root + "/Migrations", withIntermediateDirectories: true)
-        if withRealMigrations {
-            for name in try FileManager.default.contentsOfDirectory(atPath: Self.projectRoot + "/Migrations")
-            where name.hasSuffix(".sql") {
-                try FileManager.default.copyItem(
-                    atPath: Self.projectRoot + "/Migrations/" + name, toPath: root + "/Migrations/" + name)
+        let source: String?
+        switch migrations {
+        case .none: source = nil
+        case .fixture: source = Self.projectRoot + "/Tests/Fixtures/Migrations"
+        case .project: source = Self.projectRoot + "/Migrations"
+        }
+        if let source {
+            for name in try FileManager.default.contentsOfDirectory(atPath: source) where name.hasSuffix(".sql") {
+                try FileManager.default.copyItem(atPath: source + "/" + name, toPath: root + "/Migrations/" + name)
             }
+        }
+        if migrations == .project {
+            try FileManager.default.copyItem(atPath: Self.projectRoot + "/Seeds", toPath: root + "/Seeds")
         }
     }
 

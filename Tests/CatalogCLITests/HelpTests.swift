@@ -2,7 +2,7 @@ import Testing
 
 @Suite struct HelpTests {
     @Test func rootHelpIsExact() throws {
-        let result = try CLISandbox(withRealMigrations: false).run(["--help"])
+        let result = try CLISandbox(.none).run(["--help"])
         #expect(result.exitCode == 0)
         #expect(
             result.stdout == """
@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: ["up", "status", "rollback", "redo", "reset", "fresh", "new", "repair"])
     func everyMigrateSubcommandHasHelp(name: String) throws {
-        let result = try CLISandbox(withRealMigrations: false).run(["migrate", name, "--help"])
+        let result = try CLISandbox(.none).run(["migrate", name, "--help"])
         #expect(result.exitCode == 0)
         #expect(result.stdout.hasPrefix("OVERVIEW: "))
         #expect(result.stdout.contains("USAGE: catalog migrate \(name)"))
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func migrateHelpListsEverySubcommand() throws {
-        let result = try CLISandbox(withRealMigrations: false).run(["migrate", "--help"])
+        let result = try CLISandbox(.none).run(["migrate", "--help"])
         #expect(result.exitCode == 0)
         for name in ["up (default)", "status", "rollback", "redo", "reset", "fresh", "new", "repair"] {
             #expect(result.stdout.contains("\n  \(name) "), "\(name)")

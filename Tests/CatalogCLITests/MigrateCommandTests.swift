@@ -198,7 +198,7 @@ import Testing
     }
 
     @Test func newCreatesATimestampedFile() throws {
-        let sandbox = try CLISandbox(withRealMigrations: false)
+        let sandbox = try CLISandbox(.none)
         let result = try sandbox.run(["migrate", "new", "add_company_aliases"])
         #expect(result.exitCode == 0)
         let path = result.stdout.trimmingCharacters(in: .newlines)

@@ -14,17 +14,20 @@ import Testing
             if case .applied(let migration, _) = event { events.append(migration.name) }
         }
         #expect(report.batch == 1)
+        let names = try Sandbox.projectMigrationNames()
+        #expect(events == names)
         #expect(
-            events == [
+            Array(names.prefix(5)) == [
                 "create_languages", "create_frameworks", "create_features", "create_companies",
                 "create_framework_links",
             ])
+        let tables = Set(try sandbox.tables())
         #expect(
-            try sandbox.tables() == [
+            tables.isSuperset(of: [
                 "companies", "features", "framework_companies", "framework_features", "frameworks", "languages",
                 "schema_migrations",
-            ])
-        #expect(try sandbox.ledger().map { $0.get(3, as: Int.self) } == [1, 1, 1, 1, 1])
+            ]))
+        #expect(try sandbox.ledger().map { $0.get(3, as: Int.self) } == Array(repeating: 1, count: names.count))
         #expect(try sandbox.migrator().status().allSatisfy { $0.state == .applied })
         // Running again finds nothing to do.
         #expect(try sandbox.migrator().migrate().migrations.isEmpty)
@@ -46,7 +49,7 @@ import Testing
         try sandbox.migrator().migrate()
         let schemaAfterFirstRun = try sandbox.schema()
         let report = try sandbox.migrator().reset()
-        #expect(report.migrations.count == 5)
+        #expect(report.migrations.count == (try Sandbox.projectMigrationNames().count))
         #expect(try sandbox.tables() == ["schema_migrations"])
         try sandbox.migrator().migrate()
         #expect(try sandbox.schema() == schemaAfterFirstRun)
@@ -432,7 +435,7 @@ import Testing
             """)
         let (dropped, applied) = try sandbox.migrator().fresh()
         #expect(dropped.contains("stray") && dropped.contains("stray_view") && dropped.contains("stray_trigger"))
-        #expect(applied.migrations.count == 5)
+        #expect(applied.migrations.count == (try Sandbox.projectMigrationNames().count))
         // SQLite keeps its own sqlite_sequence table (emptied); everything else is as migrated.
         #expect(try sandbox.schema().filter { $0.get(1, as: String.self) != "sqlite_sequence" } == schema)
         #expect(try sandbox.open().fetchValue("SELECT count(*) FROM sqlite_sequence", as: Int.self) == 0)
@@ -463,7 +466,7 @@ import Testing
         let schema = try sandbox.schema()
         let ledger = try sandbox.ledger()
         let rest = try sandbox.migrator().migrate(.init(dryRun: true))
-        #expect(rest.migrations.count == 4)
+        #expect(rest.migrations.count == (try Sandbox.projectMigrationNames().count) - 1)
         #expect(rest.batch == 2)
         #expect(try sandbox.schema() == schema)
         #expect(try sandbox.ledger() == ledger)

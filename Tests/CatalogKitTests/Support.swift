@@ -32,9 +32,16 @@ final class Sandbox {
         return sandbox
     }
 
-    static var projectMigrations: String {
+    static var projectRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Migrations").path
+            .deletingLastPathComponent()
+    }
+
+    static var projectMigrations: String { projectRoot.appendingPathComponent("Migrations").path }
+
+    /// The names of the project's migrations, in version order.
+    static func projectMigrationNames() throws -> [String] {
+        try MigrationParser.load(directory: projectMigrations).map(\.name)
     }
 
     /// Writes `Migrations/<version>_<name>.sql` with the given sections and returns its path.

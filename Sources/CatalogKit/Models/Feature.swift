@@ -22,6 +22,8 @@ public struct Feature: FetchableRecord, PersistableRecord, Hashable, Sendable {
 
     public var persistenceValues: [DatabaseValue] { [.text(name)] }
 
-    /// The frameworks offering this feature.
+    /// The frameworks listing this feature.
     public static let frameworks = Framework.features.inverse
+    /// The frameworks whose description mentions this capability.
+    public static let mentionedBy = Framework.capabilities.inverse
 }

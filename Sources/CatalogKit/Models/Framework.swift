@@ -69,6 +69,10 @@ public struct Framework: FetchableRecord, PersistableRecord, Hashable, Sendable 
     /// The features the framework offers (through `framework_features`).
     public static let features = HasManyThrough<Framework, Feature>(
         linkTable: "framework_features", leftKey: "framework_id", rightKey: "feature_id")
+    /// Capabilities the framework's description mentions besides its listed features (through
+    /// `framework_capabilities`; they share the features vocabulary).
+    public static let capabilities = HasManyThrough<Framework, Feature>(
+        linkTable: "framework_capabilities", leftKey: "framework_id", rightKey: "feature_id")
     /// The companies that use the framework (through `framework_companies`).
     public static let companies = HasManyThrough<Framework, Company>(
         linkTable: "framework_companies", leftKey: "framework_id", rightKey: "company_id")

@@ -91,6 +91,7 @@ import Testing
         let db = try migratedDatabase()
         let models: [any TableRecord.Type] = [
             Language.self, Framework.self, Feature.self, Company.self, FrameworkFeature.self, FrameworkCompany.self,
+            FrameworkCapability.self, Alias<Language>.self, Alias<Framework>.self, Alias<Company>.self,
         ]
         for model in models {
             let columns = try db.fetchAll("SELECT name FROM pragma_table_info(?)", [.text(model.databaseTableName)])
@@ -99,7 +100,10 @@ import Testing
             #expect(model.databaseColumns == columns, "\(model) columns differ from table \(model.databaseTableName)")
         }
         // Each natural key is backed by a UNIQUE index, as ON CONFLICT requires.
-        let persistable: [any PersistableRecord.Type] = [Language.self, Framework.self, Feature.self, Company.self]
+        let persistable: [any PersistableRecord.Type] = [
+            Language.self, Framework.self, Feature.self, Company.self, Alias<Language>.self, Alias<Framework>.self,
+            Alias<Company>.self,
+        ]
         for model in persistable {
             let unique = try db.fetchAll(
                 """

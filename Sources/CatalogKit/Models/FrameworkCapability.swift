@@ -1,0 +1,15 @@
+import CatalogSQLite
+
+/// A row of `framework_capabilities`: the framework's description mentions the feature.
+public struct FrameworkCapability: FetchableRecord, TableRecord, Hashable, Sendable {
+    public var frameworkID: Int64
+    public var featureID: Int64
+
+    public static let databaseTableName = "framework_capabilities"
+    public static let databaseColumns = ["framework_id", "feature_id"]
+
+    public init(row: Row) throws {
+        frameworkID = try row.decode(0)
+        featureID = try row.decode(1)
+    }
+}
