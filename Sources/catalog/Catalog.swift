@@ -1,5 +1,6 @@
 import ArgumentParser
 import CatalogKit
+import CatalogSeeds
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +12,7 @@ struct Catalog: ParsableCommand {
         commandName: "catalog",
         abstract: "Keep a catalog of backend web frameworks in SQLite: migrate its schema and answer questions.",
         version: "0.1.0",
-        subcommands: [Migrate.self]
+        subcommands: [Migrate.self, Seed.self, Setup.self]
     )
 }
 
@@ -28,6 +29,15 @@ enum CatalogMain {
         } catch let error as MigrationError {
             fail("error: \(error)", code: 1)
         } catch let error as FileSystem.Failure {
+            fail("error: \(error)", code: 1)
+        } catch let error as SeedValidationError {
+            fail(error.issues.map { "error: \($0)" }.joined(separator: "\n")
+                + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : ""), code: 1)
+        } catch let error as SeedSetupError {
+            fail("error: \(error)", code: 1)
+        } catch let error as SQLiteError {
+            fail("error: \(error)", code: 1)
+        } catch let error as RecordError {
             fail("error: \(error)", code: 1)
         } catch {
             let code = Catalog.exitCode(for: error)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CatalogKit
+import CatalogSeeds
 
 /// `catalog migrate ...`: apply, inspect and roll back schema migrations.
 struct Migrate: ParsableCommand {
@@ -163,8 +164,13 @@ extension Migrate {
 
         @OptionGroup var options: DatabaseOptions
 
+        @OptionGroup var seedOptions: SeedDirectoryOptions
+
         @Flag(help: "Do not ask for confirmation.")
         var force = false
+
+        @Flag(help: "Load the seeds after migrating.")
+        var seed = false
 
         func run() throws {
             try Terminal.confirm(
@@ -172,6 +178,10 @@ extension Migrate {
                 command: "migrate fresh")
             let (_, applied) = try options.makeMigrator().fresh(onEvent: Report.printEvent)
             Report.printApplied(applied)
+            if seed {
+                let summary = try seedOptions.makeSetup(options).seed(progress: ProgressBar.make(label: "seeding"))
+                Seed.report(summary, output: OutputOptions(), database: options.databasePath)
+            }
         }
     }
 

@@ -5,18 +5,19 @@
 #endif
 
 /// An exclusive, cross-process lock that serialises every command that changes a database's
-/// schema or ledger: an advisory `flock` on `<database>-lock`.
+/// schema, ledger or seeded data: an advisory `flock` on `<database>-lock`.
 ///
 /// SQLite's own locks cover one transaction; a migration run is many transactions and must not
 /// interleave with another run. `flock` is released by the kernel when the process dies, so a
 /// crash never leaves a stale lock to clear by hand. A separate file is used because SQLite's
 /// POSIX locks on the database file are dropped by any `close()` of that file in the process.
-final class MigrationLock {
+public final class MigrationLock {
     private let fd: Int32
-    let path: String
+    /// The lock file.
+    public let path: String
 
     /// Waits up to `timeout` seconds for the lock on `databasePath`.
-    init(databasePath: String, timeout: Double) throws {
+    public init(databasePath: String, timeout: Double) throws {
         // Name the lock after the real file, as SQLite names its -wal and -shm files, so that a
         // symbolic link to the database and the database itself share one lock.
         path = Self.resolve(databasePath) + "-lock"

@@ -1,0 +1,72 @@
+import CatalogKit
+
+/// The catalog's files and database together: seed them, set them up, open them for reading.
+public struct CatalogSetup {
+    public var databasePath: String
+    public var migrationsDirectory: String
+    public var seedsDirectory: String
+    /// Seconds to wait for another process's write lock.
+    public var lockTimeout: Double
+
+    public init(databasePath: String, migrationsDirectory: String, seedsDirectory: String, lockTimeout: Double = 30) {
+        self.databasePath = databasePath
+        self.migrationsDirectory = migrationsDirectory
+        self.seedsDirectory = seedsDirectory
+        self.lockTimeout = lockTimeout
+    }
+
+    var migrator: Migrator {
+        Migrator(databasePath: databasePath, migrationsDirectory: migrationsDirectory, lockTimeout: lockTimeout)
+    }
+
+    /// Loads `files` (default: every seed file in `seedsDirectory`) into the database, in one
+    /// transaction under the write lock. Refuses a missing database and pending migrations.
+    public func seed(files: [String]? = nil, options: Seeder.Options = .init(), progress: Seeder.Progress? = nil)
+        throws -> SeedSummary
+    {
+        let seeder = try files.map(Seeder.init(files:)) ?? Seeder(directory: seedsDirectory)
+        guard FileSystem.exists(databasePath) else { throw SeedSetupError.databaseMissing(databasePath) }
+        let pending = try migrator.status().filter { $0.state == .pending }.count
+        if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
+        if options.dryRun {
+            let db = try open(.readOnly)
+            return try seeder.seed(db, options: options, progress: progress)
+        }
+        let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
+        defer { withExtendedLifetime(lock) {} }
+        return try seeder.seed(try open(.readWrite), options: options, progress: progress)
+    }
+
+    /// `migrate` then `seed` (Rails' `db:setup`).
+    public func setup(onEvent: (Migrator.Event) -> Void = { _ in }, progress: Seeder.Progress? = nil) throws -> (
+        migrated: Migrator.Report, seeded: SeedSummary
+    ) {
+        let migrated = try migrator.migrate(onEvent: onEvent)
+        return (migrated, try seed(progress: progress))
+    }
+
+    /// Opens the catalog for a command that reads it. When the database file does not exist yet,
+    /// it is created from the migrations and seeds first, and `note` is told so in one line; when
+    /// migrations are pending, this fails naming the command to run.
+    public func openForReading(note: (String) -> Void) throws -> Connection {
+        if !FileSystem.exists(databasePath) {
+            let (migrated, seeded) = try setup()
+            let rows = seeded.tables.reduce(0) { $0 + $1.inserted }
+            note(
+                "catalog: created \(databasePath) from \(migrationsDirectory)/ (\(migrated.migrations.count) migrations) "
+                    + "and \(seedsDirectory)/ (\(rows) rows)")
+        } else {
+            let pending = try migrator.status().filter { $0.state == .pending }.count
+            if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
+        }
+        return try open(.readOnly)
+    }
+
+    private func open(_ mode: Connection.Mode) throws -> Connection {
+        do {
+            return try Connection(path: databasePath, mode: mode, busyTimeout: Int(min(lockTimeout, 86_400) * 1000))
+        } catch let error as SQLiteError {
+            throw MigrationError.database(path: databasePath, message: error.description)
+        }
+    }
+}

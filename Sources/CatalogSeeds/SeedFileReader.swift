@@ -1,0 +1,284 @@
+import CatalogKit
+
+/// Reads seed files (YAML, JSON, CSV) into typed records, logging every problem with its place.
+enum SeedFileReader {
+    /// The seed files in `directory`: `*.yml`, `*.yaml`, `*.json`, `*.csv`, sorted by name.
+    static func files(in directory: String) throws -> [String] {
+        try FileSystem.contentsOfDirectory(directory)
+            .filter { name in !name.hasPrefix(".") && ["yml", "yaml", "json", "csv"].contains(fileExtension(name)) }
+            .sorted()
+            .map { FileSystem.join(directory, $0) }
+    }
+
+    static func fileExtension(_ path: String) -> String {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "" }
+        return path[path.index(after: dot)...].lowercased()
+    }
+
+    /// The records of one file. Syntax errors stop the file; field errors are logged and the
+    /// record skipped.
+    static func read(_ path: String, into log: inout IssueLog) -> [SeedRecord] {
+        do {
+            switch fileExtension(path) {
+            case "csv":
+                return try readCSV(path, into: &log)
+            case "json":
+                return records(in: try JSONReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+            case "yml", "yaml":
+                return records(in: try YAMLReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+            default:
+                log.add(path, SourceLocation(line: 1, column: 1), "not a seed file (use .yml, .yaml, .json or .csv)")
+            }
+        } catch let error as SeedSyntaxError {
+            log.add(SeedIssue(error))
+        } catch let failure as FileSystem.Failure {
+            log.add(path, SourceLocation(line: 1, column: 1), failure.description)
+        } catch {
+            log.add(path, SourceLocation(line: 1, column: 1), "\(error)")
+        }
+        return []
+    }
+
+    // MARK: - YAML and JSON
+
+    /// A document is a mapping from record kinds to lists of records.
+    static func records(in root: SeedNode, file: String, log: inout IssueLog) -> [SeedRecord] {
+        guard case .mapping(let pairs) = root.value else {
+            log.add(file, root.location, "a seed file must be a mapping of record kinds (\(kindList)) to lists")
+            return []
+        }
+        var records: [SeedRecord] = []
+        var seen: [String: SourceLocation] = [:]
+        for pair in pairs {
+            guard case .scalar(let name, _) = pair.key.value else { continue }
+            if let first = seen[name] {
+                log.add(file, pair.key.location, "duplicate key '\(name)' (first on line \(first.line))")
+                continue
+            }
+            seen[name] = pair.key.location
+            guard let kind = SeedKind(rawValue: name) else {
+                log.add(file, pair.key.location, "unknown record kind '\(name)' (expected one of \(kindList))")
+                continue
+            }
+            guard case .sequence(let items) = pair.value.value else {
+                log.add(file, pair.value.location, "'\(name)' must be a list of records")
+                continue
+            }
+            for item in items {
+                if let record = record(kind, from: item, file: file, log: &log) { records.append(record) }
+            }
+        }
+        return records
+    }
+
+    private static var kindList: String { SeedKind.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    private static func record(_ kind: SeedKind, from node: SeedNode, file: String, log: inout IssueLog)
+        -> SeedRecord?
+    {
+        guard case .mapping(let pairs) = node.value else {
+            log.add(file, node.location, "a \(kind.singular) must be a mapping of fields")
+            return nil
+        }
+        var record = SeedRecord(kind: kind, file: file, location: node.location, fields: [:])
+        var valid = true
+        let fields = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.name, $0) })
+        for pair in pairs {
+            guard case .scalar(let key, _) = pair.key.value else { continue }
+            guard let field = fields[key] else {
+                log.add(
+                    file, pair.key.location,
+                    "unknown field '\(key)' in a \(kind.singular) (known: \(kind.fields.map(\.name).joined(separator: ", ")))"
+                )
+                valid = false
+                continue
+            }
+            if record.fields[key] != nil {
+                log.add(file, pair.key.location, "duplicate field '\(key)'")
+                valid = false
+                continue
+            }
+            switch convert(pair.value, to: field, kind: kind, file: file) {
+            case .success(let value?): record.fields[key] = Located(value, file: file, location: pair.value.location)
+            case .success(nil): break
+            case .failure(let issue):
+                log.add(issue)
+                valid = false
+            }
+        }
+        return finish(record, valid: valid, log: &log)
+    }
+
+    /// Checks required fields; returns the record when it is usable.
+    private static func finish(_ record: SeedRecord, valid: Bool, log: inout IssueLog) -> SeedRecord? {
+        var valid = valid
+        for field in record.kind.fields where field.required && record.fields[field.name] == nil {
+            log.add(record.file, record.location, "a \(record.kind.singular) needs '\(field.name)'")
+            valid = false
+        }
+        return valid ? record : nil
+    }
+
+    /// Words YAML 1.1 reads as booleans or null when unquoted.
+    private static let yamlKeywords: Set<String> = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
+    ]
+
+    /// `node` as the value of `field`: nil for an explicit null, an issue for a wrong type.
+    private static func convert(_ node: SeedNode, to field: SeedField, kind: SeedKind, file: String) -> Result<
+        SeedValue?, SeedIssue
+    > {
+        func issue(_ message: String) -> Result<SeedValue?, SeedIssue> {
+            .failure(SeedIssue(file: file, location: node.location, message: "'\(field.name)': \(message)"))
+        }
+        if case .list = field.type {
+            guard case .sequence(let items) = node.value else {
+                if case .scalar(let text, let plain) = node.value, plain, text.isEmpty || text == "null" || text == "~" {
+                    return .success(nil)
+                }
+                return issue("expected a list")
+            }
+            var values: [Located<String>] = []
+            for item in items {
+                guard case .scalar(let text, let plain) = item.value else {
+                    return .failure(
+                        SeedIssue(file: file, location: item.location, message: "'\(field.name)': expected text items"))
+                }
+                if plain && yamlKeywords.contains(text.lowercased()) {
+                    return .failure(
+                        SeedIssue(
+                            file: file, location: item.location,
+                            message: "'\(field.name)': plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"))
+                }
+                values.append(Located(text, file: file, location: item.location))
+            }
+            return .success(.list(values))
+        }
+        guard case .scalar(let text, let plain) = node.value else {
+            return issue("expected a single value, not a list or mapping")
+        }
+        if plain && (text.isEmpty || text == "null" || text == "~") { return .success(nil) }
+        return convert(text: text, plain: plain, to: field).mapError {
+            SeedIssue(file: file, location: node.location, message: "'\(field.name)': \($0)")
+        }
+    }
+
+    struct Message: Error {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
+
+    /// A scalar's text as `field`'s type. `plain` is false for quoted text; `yamlKeywords` refuses
+    /// plain YAML booleans and nulls where text is meant.
+    static func convert(text: String, plain: Bool, to field: SeedField, yamlKeywords checkKeywords: Bool = true)
+        -> Result<SeedValue?, SeedIssue.Message>
+    {
+        switch field.type {
+        case .text, .list:
+            if checkKeywords && plain && yamlKeywords.contains(text.lowercased()) {
+                return .failure(.init("plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"))
+            }
+            let trimmed = text.trimmingSpaces()
+            if trimmed.isEmpty { return .failure(.init("is empty")) }
+            return .success(.text(trimmed))
+        case .integer(let range):
+            guard plain, let value = Int(text), text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else {
+                return .failure(.init("expected a whole number, found \(plain ? text : "the text \"\(text)\"")"))
+            }
+            guard range.contains(value) else {
+                return .failure(.init("\(value) is out of range (\(range.lowerBound) to \(range.upperBound))"))
+            }
+            return .success(.integer(value))
+        case .boolean:
+            switch (text, plain) {
+            case ("true", true): return .success(.boolean(true))
+            case ("false", true): return .success(.boolean(false))
+            default: return .failure(.init("expected true or false, found \(plain ? text : "the text \"\(text)\"")"))
+            }
+        case .choice(let options):
+            guard options.contains(text) else {
+                return .failure(.init("expected one of \(options.joined(separator: ", ")), found \(text)"))
+            }
+            return .success(.text(text))
+        }
+    }
+
+    // MARK: - CSV
+
+    /// The record kind of a CSV file: its name without `.csv`, or the part after its last dot
+    /// (`companies.csv`, `2024.companies.csv`).
+    static func csvKind(_ path: String) -> SeedKind? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = name.dropLast(4)
+        let last = stem.split(separator: ".").last.map(String.init) ?? String(stem)
+        return SeedKind(rawValue: last)
+    }
+
+    private static func readCSV(_ path: String, into log: inout IssueLog) throws -> [SeedRecord] {
+        guard let kind = csvKind(path) else {
+            log.add(
+                path, SourceLocation(line: 1, column: 1),
+                "a CSV seed file is named after its record kind (\(kindList)), e.g. companies.csv")
+            return []
+        }
+        let reader = try CSVReader(path: path)
+        let header = reader.header
+        let fields = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.name, $0) })
+        var columns: [SeedField?] = []
+        for (index, name) in header.enumerated() {
+            if let field = fields[name] {
+                columns.append(field)
+            } else {
+                log.add(
+                    path, SourceLocation(line: 1, column: index + 1),
+                    "unknown column '\(name)' for \(kind.rawValue) (known: \(kind.fields.map(\.name).joined(separator: ", ")))")
+                columns.append(nil)
+            }
+        }
+        for field in kind.fields where field.required && !header.contains(field.name) {
+            log.add(path, SourceLocation(line: 1, column: 1), "the header needs a '\(field.name)' column")
+        }
+        if !log.isEmpty { return [] }
+        var records: [SeedRecord] = []
+        while let row = try reader.next() {
+            var record = SeedRecord(
+                kind: kind, file: path, location: SourceLocation(line: row.line, column: 1), fields: [:])
+            var valid = true
+            for (index, text) in row.fields.enumerated() {
+                guard let field = columns[index], !text.isEmpty else { continue }
+                let location = SourceLocation(line: row.line, column: index + 1)
+                if case .list = field.type {
+                    let items = text.split(separator: ";").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+                    record.fields[field.name] = Located(
+                        .list(items.map { Located($0, file: path, location: location) }), file: path, location: location)
+                    continue
+                }
+                // Every CSV cell is text, converted by its column's type; YAML's keywords mean nothing here.
+                switch convert(text: text, plain: true, to: field, yamlKeywords: false) {
+                case .success(let value?): record.fields[field.name] = Located(value, file: path, location: location)
+                case .success(nil): break
+                case .failure(let message):
+                    log.add(path, location, "'\(field.name)': \(message.text)")
+                    valid = false
+                }
+            }
+            if let record = finish(record, valid: valid, log: &log) { records.append(record) }
+        }
+        return records
+    }
+}
+
+extension SeedIssue {
+    typealias Message = SeedFileReader.Message
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
+            let end = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[start...end]))
+    }
+}

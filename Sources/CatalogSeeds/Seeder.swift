@@ -1,0 +1,129 @@
+import CatalogKit
+
+/// Makes a catalog database match its seed files: one transaction, idempotent, keyed on names.
+///
+/// Everything is validated before the database is touched, and every problem is reported with
+/// its file, line and column. Rows are matched by natural key (name, ignoring ASCII case), so
+/// ids never change; attributes that differ are updated in place; nothing is deleted unless
+/// `prune` is set. Writes go through the ORM (`insert`, `update`, `delete`, link `attach` and
+/// `detach`), inside one `BEGIN IMMEDIATE` transaction under the catalog's write lock.
+public struct Seeder {
+    /// Options of one run.
+    public struct Options: Sendable {
+        /// Also delete records, aliases and links that are no longer in the files.
+        public var prune = false
+        /// Report what would change and write nothing.
+        public var dryRun = false
+
+        public init(prune: Bool = false, dryRun: Bool = false) {
+            self.prune = prune
+            self.dryRun = dryRun
+        }
+    }
+
+    /// How far a run has got: `done` of `total` steps.
+    public typealias Progress = (_ done: Int, _ total: Int) -> Void
+
+    /// The seed files to load.
+    public var files: [String]
+
+    public init(files: [String]) {
+        self.files = files
+    }
+
+    /// The seed files of `directory`: `*.yml`, `*.yaml`, `*.json` and `*.csv`, by name.
+    public init(directory: String) throws {
+        guard FileSystem.isDirectory(directory) else { throw SeedSetupError.seedsNotFound(directory) }
+        self.init(files: try SeedFileReader.files(in: directory))
+    }
+
+    /// Reads and validates every file; throws `SeedValidationError` listing the problems.
+    func load() throws -> SeedCatalog {
+        var log = IssueLog()
+        if files.isEmpty {
+            throw SeedSetupError.noSeedFiles
+        }
+        var records: [SeedRecord] = []
+        for file in files { records += SeedFileReader.read(file, into: &log) }
+        try log.check()
+        let catalog = SeedCatalog.build(records, log: &log)
+        try log.check()
+        return catalog
+    }
+
+    /// Seeds `db`, a connection the caller owns (no lock taken), and returns what changed.
+    public func seed(_ db: Connection, options: Options = Options(), progress: Progress? = nil) throws -> SeedSummary {
+        let start = ContinuousClock.now
+        let catalog = try load()
+        var summary: SeedSummary
+        if options.dryRun {
+            summary = try SeedPlan(catalog: catalog, db: db, prune: options.prune).summary
+        } else {
+            summary = try db.transaction {
+                let plan = try SeedPlan(catalog: catalog, db: db, prune: options.prune)
+                try plan.apply(db, progress: progress)
+                return plan.summary
+            }
+        }
+        summary.files = files.count
+        summary.isDryRun = options.dryRun
+        let elapsed = ContinuousClock.now - start
+        summary.milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return summary
+    }
+}
+
+/// What a seed run changed (or would change), per table.
+public struct SeedSummary: Sendable, Equatable {
+    public struct Counts: Sendable, Equatable {
+        public var table: String
+        public var inserted = 0
+        public var updated = 0
+        public var unchanged = 0
+        public var pruned = 0
+
+        /// True when nothing was inserted, updated or pruned.
+        public var isUnchanged: Bool { inserted == 0 && updated == 0 && pruned == 0 }
+    }
+
+    public var tables: [Counts]
+    public var files = 0
+    public var milliseconds = 0
+    public var isDryRun = false
+
+    /// True when the run changed nothing.
+    public var isUnchanged: Bool { tables.allSatisfy(\.isUnchanged) }
+
+    /// The counts as rows for the shared output formats.
+    public var table: ResultTable {
+        ResultTable(
+            columns: ["table", "inserted", "updated", "unchanged", isDryRun ? "would_prune" : "pruned"],
+            rows: tables.map { counts in
+                [
+                    .text(counts.table), .integer(Int64(counts.inserted)), .integer(Int64(counts.updated)),
+                    .integer(Int64(counts.unchanged)), .integer(Int64(counts.pruned)),
+                ]
+            })
+    }
+}
+
+/// Why seeding could not start.
+public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
+    case seedsNotFound(String)
+    case noSeedFiles
+    case databaseMissing(String)
+    case pendingMigrations(database: String, count: Int)
+
+    public var description: String {
+        switch self {
+        case .seedsNotFound(let path):
+            return "seeds directory \(path) does not exist (set it with --seeds or CATALOG_SEEDS)"
+        case .noSeedFiles:
+            return "no seed files to load (*.yml, *.yaml, *.json or *.csv)"
+        case .databaseMissing(let path):
+            return "\(path) does not exist; run `catalog setup` (or `catalog migrate`) first"
+        case .pendingMigrations(let database, let count):
+            return "\(database) has \(count) pending \(count == 1 ? "migration" : "migrations"); run `catalog migrate` first"
+        }
+    }
+}
