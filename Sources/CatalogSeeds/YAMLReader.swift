@@ -44,7 +44,8 @@ public enum YAMLReader {
         var budget: Int
 
         mutating func convert(_ node: Node, depth: Int) throws -> SeedNode {
-            let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) }
+            let location =
+                node.mark.map { SourceLocation(line: $0.line, column: $0.column) }
                 ?? SourceLocation(line: 1, column: 1)
             budget -= 1
             if budget < 0 {
@@ -70,10 +71,12 @@ public enum YAMLReader {
                     guard case .scalar = key else {
                         let keyLocation = key.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? location
                         throw SeedSyntaxError(
-                            file: file, location: keyLocation, message: "a mapping key must be plain text, not a list or map")
+                            file: file, location: keyLocation,
+                            message: "a mapping key must be plain text, not a list or map")
                     }
                     pairs.append(
-                        SeedNode.Pair(key: try convert(key, depth: depth + 1), value: try convert(value, depth: depth + 1)))
+                        SeedNode.Pair(
+                            key: try convert(key, depth: depth + 1), value: try convert(value, depth: depth + 1)))
                 }
                 return SeedNode(.mapping(pairs), at: location)
             case .alias:
@@ -84,7 +87,8 @@ public enum YAMLReader {
 
     private static func syntaxError(_ error: YamlError, file: String) -> SeedSyntaxError {
         func make(_ problem: String, _ mark: Mark) -> SeedSyntaxError {
-            SeedSyntaxError(file: file, location: SourceLocation(line: mark.line, column: mark.column), message: problem)
+            SeedSyntaxError(
+                file: file, location: SourceLocation(line: mark.line, column: mark.column), message: problem)
         }
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
@@ -94,7 +98,8 @@ public enum YAMLReader {
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return make("duplicate key \(keys) in one mapping", context.mark)
         case .reader(let problem, _, _, _):
-            return SeedSyntaxError(file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(problem)")
+            return SeedSyntaxError(
+                file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(problem)")
         default:
             return SeedSyntaxError(
                 file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(error)")

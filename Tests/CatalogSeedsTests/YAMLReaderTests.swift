@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func scalarsStayTextWithTheirStyleAndPlace() throws {
-        let node = try parse("frameworks:\n  - name: 'Django'\n    released: 2005\n    open_source: NO\n    zip: 012345\n")
+        let node = try parse(
+            "frameworks:\n  - name: 'Django'\n    released: 2005\n    open_source: NO\n    zip: 012345\n")
         guard case .mapping(let top) = node.value, case .sequence(let items) = top[0].value.value,
             case .mapping(let fields) = items[0].value
         else {
@@ -29,10 +30,11 @@ import Testing
             return
         }
         #expect(top[0].key.value == .scalar("frameworks", isPlain: true))
-        #expect(fields.map(\.value.value) == [
-            .scalar("Django", isPlain: false), .scalar("2005", isPlain: true), .scalar("NO", isPlain: true),
-            .scalar("012345", isPlain: true),
-        ])
+        #expect(
+            fields.map(\.value.value) == [
+                .scalar("Django", isPlain: false), .scalar("2005", isPlain: true), .scalar("NO", isPlain: true),
+                .scalar("012345", isPlain: true),
+            ])
         #expect(fields[1].key.location == SourceLocation(line: 3, column: 5))
         #expect(fields[1].value.location == SourceLocation(line: 3, column: 15))
     }
@@ -68,7 +70,8 @@ import Testing
 
     @Test func deepNestingIsRejectedBeforeYamsRecurses() {
         #expect(syntaxError(String(repeating: "[", count: 10_000))?.message == "nesting deeper than 100 levels")
-        #expect(syntaxError(String(repeating: "- ", count: 10_000) + "x\n")?.message == "nesting deeper than 100 levels")
+        #expect(
+            syntaxError(String(repeating: "- ", count: 10_000) + "x\n")?.message == "nesting deeper than 100 levels")
         var indented = ""
         for depth in 0..<200 { indented += String(repeating: " ", count: depth) + "k\(depth):\n" }
         #expect(syntaxError(indented)?.message == "nesting deeper than 100 levels")
