@@ -166,7 +166,9 @@ struct Namespace {
         var best: (name: String, distance: Int)?
         for (key, entry) in entries {
             let distance = editDistance(target, key)
-            if let current = best, distance > current.distance || (distance == current.distance && entry.written >= current.name) {
+            if let current = best,
+                distance > current.distance || (distance == current.distance && entry.written >= current.name)
+            {
                 continue
             }
             best = (entry.written, distance)

@@ -23,9 +23,11 @@ enum SeedFileReader {
             case "csv":
                 return try readCSV(path, into: &log)
             case "json":
-                return records(in: try JSONReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+                return records(
+                    in: try JSONReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
             case "yml", "yaml":
-                return records(in: try YAMLReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+                return records(
+                    in: try YAMLReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
             default:
                 log.add(path, SourceLocation(line: 1, column: 1), "not a seed file (use .yml, .yaml, .json or .csv)")
             }
@@ -81,7 +83,7 @@ enum SeedFileReader {
             return nil
         }
         var record = SeedRecord(kind: kind, file: file, location: node.location, fields: [:])
-        var valid = true
+        var failed: Set<String> = []
         let fields = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.name, $0) })
         for pair in pairs {
             guard case .scalar(let key, _) = pair.key.value else { continue }
@@ -90,12 +92,12 @@ enum SeedFileReader {
                     file, pair.key.location,
                     "unknown field '\(key)' in a \(kind.singular) (known: \(kind.fields.map(\.name).joined(separator: ", ")))"
                 )
-                valid = false
+                failed.insert(key)
                 continue
             }
             if record.fields[key] != nil {
                 log.add(file, pair.key.location, "duplicate field '\(key)'")
-                valid = false
+                failed.insert(key)
                 continue
             }
             switch convert(pair.value, to: field, kind: kind, file: file) {
@@ -103,16 +105,18 @@ enum SeedFileReader {
             case .success(nil): break
             case .failure(let issue):
                 log.add(issue)
-                valid = false
+                failed.insert(key)
             }
         }
-        return finish(record, valid: valid, log: &log)
+        return finish(record, failed: failed, log: &log)
     }
 
-    /// Checks required fields; returns the record when it is usable.
-    private static func finish(_ record: SeedRecord, valid: Bool, log: inout IssueLog) -> SeedRecord? {
-        var valid = valid
-        for field in record.kind.fields where field.required && record.fields[field.name] == nil {
+    /// Checks required fields (a field already reported as invalid is not also reported missing);
+    /// returns the record when it is usable.
+    private static func finish(_ record: SeedRecord, failed: Set<String>, log: inout IssueLog) -> SeedRecord? {
+        var valid = failed.isEmpty
+        for field in record.kind.fields
+        where field.required && record.fields[field.name] == nil && !failed.contains(field.name) {
             log.add(record.file, record.location, "a \(record.kind.singular) needs '\(field.name)'")
             valid = false
         }
@@ -133,7 +137,8 @@ enum SeedFileReader {
         }
         if case .list = field.type {
             guard case .sequence(let items) = node.value else {
-                if case .scalar(let text, let plain) = node.value, plain, text.isEmpty || text == "null" || text == "~" {
+                if case .scalar(let text, let plain) = node.value, plain, text.isEmpty || text == "null" || text == "~"
+                {
                     return .success(nil)
                 }
                 return issue("expected a list")
@@ -148,7 +153,9 @@ enum SeedFileReader {
                     return .failure(
                         SeedIssue(
                             file: file, location: item.location,
-                            message: "'\(field.name)': plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"))
+                            message:
+                                "'\(field.name)': plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"
+                        ))
                 }
                 values.append(Located(text, file: file, location: item.location))
             }
@@ -159,7 +166,7 @@ enum SeedFileReader {
         }
         if plain && (text.isEmpty || text == "null" || text == "~") { return .success(nil) }
         return convert(text: text, plain: plain, to: field).mapError {
-            SeedIssue(file: file, location: node.location, message: "'\(field.name)': \($0)")
+            SeedIssue(file: file, location: node.location, message: "'\(field.name)': \($0.text)")
         }
     }
 
@@ -176,7 +183,8 @@ enum SeedFileReader {
         switch field.type {
         case .text, .list:
             if checkKeywords && plain && yamlKeywords.contains(text.lowercased()) {
-                return .failure(.init("plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"))
+                return .failure(
+                    .init("plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"))
             }
             let trimmed = text.trimmingSpaces()
             if trimmed.isEmpty { return .failure(.init("is empty")) }
@@ -231,7 +239,8 @@ enum SeedFileReader {
             } else {
                 log.add(
                     path, SourceLocation(line: 1, column: index + 1),
-                    "unknown column '\(name)' for \(kind.rawValue) (known: \(kind.fields.map(\.name).joined(separator: ", ")))")
+                    "unknown column '\(name)' for \(kind.rawValue) (known: \(kind.fields.map(\.name).joined(separator: ", ")))"
+                )
                 columns.append(nil)
             }
         }
@@ -243,14 +252,15 @@ enum SeedFileReader {
         while let row = try reader.next() {
             var record = SeedRecord(
                 kind: kind, file: path, location: SourceLocation(line: row.line, column: 1), fields: [:])
-            var valid = true
+            var failed: Set<String> = []
             for (index, text) in row.fields.enumerated() {
                 guard let field = columns[index], !text.isEmpty else { continue }
                 let location = SourceLocation(line: row.line, column: index + 1)
                 if case .list = field.type {
                     let items = text.split(separator: ";").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
                     record.fields[field.name] = Located(
-                        .list(items.map { Located($0, file: path, location: location) }), file: path, location: location)
+                        .list(items.map { Located($0, file: path, location: location) }), file: path, location: location
+                    )
                     continue
                 }
                 // Every CSV cell is text, converted by its column's type; YAML's keywords mean nothing here.
@@ -259,10 +269,10 @@ enum SeedFileReader {
                 case .success(nil): break
                 case .failure(let message):
                     log.add(path, location, "'\(field.name)': \(message.text)")
-                    valid = false
+                    failed.insert(field.name)
                 }
             }
-            if let record = finish(record, valid: valid, log: &log) { records.append(record) }
+            if let record = finish(record, failed: failed, log: &log) { records.append(record) }
         }
         return records
     }

@@ -62,12 +62,14 @@ struct SeedPlan {
         for table in LinkTable.allCases {
             let others = table == .companies ? companyNames : featureNames
             var pairs: Set<SeedCatalog.Link> = []
-            try db.cachedStatement(sql: "SELECT framework_id, \(table == .companies ? "company_id" : "feature_id") FROM \(table.name)")
-                .forEachRow { row in
-                    if let framework = frameworkNames[row.int64(at: 0)], let other = others[row.int64(at: 1)] {
-                        pairs.insert(SeedCatalog.Link(framework: framework, other: other))
-                    }
+            try db.cachedStatement(
+                sql: "SELECT framework_id, \(table == .companies ? "company_id" : "feature_id") FROM \(table.name)"
+            )
+            .forEachRow { row in
+                if let framework = frameworkNames[row.int64(at: 0)], let other = others[row.int64(at: 1)] {
+                    pairs.insert(SeedCatalog.Link(framework: framework, other: other))
                 }
+            }
             links[table] = pairs
         }
     }
@@ -227,7 +229,8 @@ struct SeedPlan {
         try upsertAliases(catalog.languages, existing: languageAliases, ids: languageIDs, db)
         try upsertAliases(catalog.companies, existing: companyAliases, ids: companyIDs, db)
         try upsertAliases(
-            catalog.frameworks.map { SeedCatalog.Entity(name: $0.name, aliases: $0.aliases) }, existing: frameworkAliases,
+            catalog.frameworks.map { SeedCatalog.Entity(name: $0.name, aliases: $0.aliases) },
+            existing: frameworkAliases,
             ids: frameworkIDs, db)
 
         for table in LinkTable.allCases {

@@ -23,7 +23,8 @@ public enum SeedKind: String, CaseIterable, Sendable {
             return [
                 SeedField("name", .text, required: true), SeedField("language", .text, required: true),
                 SeedField("released", .integer(1990...2100)), SeedField("architecture", .text),
-                SeedField("open_source", .boolean), SeedField("kind", .choice(["full-stack", "microframework"]), required: true),
+                SeedField("open_source", .boolean),
+                SeedField("kind", .choice(["full-stack", "microframework"]), required: true),
                 SeedField("description", .text), SeedField("aliases", .list), SeedField("features", .list),
                 SeedField("capabilities", .list), SeedField("companies", .list),
             ]

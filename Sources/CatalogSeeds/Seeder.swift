@@ -68,7 +68,8 @@ public struct Seeder {
         summary.files = files.count
         summary.isDryRun = options.dryRun
         let elapsed = ContinuousClock.now - start
-        summary.milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        summary.milliseconds = Int(
+            elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         return summary
     }
 }
@@ -123,7 +124,8 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
         case .databaseMissing(let path):
             return "\(path) does not exist; run `catalog setup` (or `catalog migrate`) first"
         case .pendingMigrations(let database, let count):
-            return "\(database) has \(count) pending \(count == 1 ? "migration" : "migrations"); run `catalog migrate` first"
+            return
+                "\(database) has \(count) pending \(count == 1 ? "migration" : "migrations"); run `catalog migrate` first"
         }
     }
 }

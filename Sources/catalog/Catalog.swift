@@ -31,8 +31,9 @@ enum CatalogMain {
         } catch let error as FileSystem.Failure {
             fail("error: \(error)", code: 1)
         } catch let error as SeedValidationError {
-            fail(error.issues.map { "error: \($0)" }.joined(separator: "\n")
-                + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : ""), code: 1)
+            fail(
+                error.issues.map { "error: \($0)" }.joined(separator: "\n")
+                    + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : ""), code: 1)
         } catch let error as SeedSetupError {
             fail("error: \(error)", code: 1)
         } catch let error as SQLiteError {

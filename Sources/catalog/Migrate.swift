@@ -165,6 +165,7 @@ extension Migrate {
         @OptionGroup var options: DatabaseOptions
 
         @OptionGroup var seedOptions: SeedDirectoryOptions
+        @OptionGroup var output: OutputOptions
 
         @Flag(help: "Do not ask for confirmation.")
         var force = false
@@ -180,7 +181,7 @@ extension Migrate {
             Report.printApplied(applied)
             if seed {
                 let summary = try seedOptions.makeSetup(options).seed(progress: ProgressBar.make(label: "seeding"))
-                Seed.report(summary, output: OutputOptions(), database: options.databasePath)
+                Seed.report(summary, output: output, database: options.databasePath)
             }
         }
     }

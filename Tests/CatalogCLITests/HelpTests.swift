@@ -18,18 +18,25 @@ import Testing
                 SUBCOMMANDS:
                   migrate                 Apply, inspect and roll back the schema migrations in
                                           Migrations/.
+                  seed                    Load Seeds/ into the database: idempotent,
+                                          all-or-nothing, keyed on names.
+                  setup                   Create or update the catalog: apply pending
+                                          migrations, then load the seeds.
 
                   See 'catalog help <subcommand>' for detailed help.
 
                 """)
     }
 
-    @Test(arguments: ["up", "status", "rollback", "redo", "reset", "fresh", "new", "repair"])
-    func everyMigrateSubcommandHasHelp(name: String) throws {
-        let result = try CLISandbox(.none).run(["migrate", name, "--help"])
+    @Test(arguments: [
+        "migrate up", "migrate status", "migrate rollback", "migrate redo", "migrate reset", "migrate fresh",
+        "migrate new", "migrate repair", "seed", "setup",
+    ])
+    func everySubcommandHasHelp(name: String) throws {
+        let result = try CLISandbox(.none).run(name.split(separator: " ").map(String.init) + ["--help"])
         #expect(result.exitCode == 0)
         #expect(result.stdout.hasPrefix("OVERVIEW: "))
-        #expect(result.stdout.contains("USAGE: catalog migrate \(name)"))
+        #expect(result.stdout.contains("USAGE: catalog \(name)"))
         #expect(result.stdout.contains("--database <path>"))
         #expect(result.stderr == "")
     }

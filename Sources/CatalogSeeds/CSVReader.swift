@@ -1,0 +1,468 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One data record of a CSV seed file: its fields, in header order, and the line where it starts.
+public struct CSVRecord: Sendable, Hashable {
+    public var fields: [String]
+    /// The 1-based line where the record starts (a quoted field may make it span several lines).
+    public var line: Int
+
+    public init(fields: [String], line: Int) {
+        self.fields = fields
+        self.line = line
+    }
+}
+
+/// A strict RFC 4180 CSV reader that streams a file in 64 KiB chunks.
+///
+/// Memory does not grow with the file: only the current chunk and the current record are held.
+/// The first record is the header (required, with unique, non-empty names). Records end with LF or
+/// CRLF; fields may be quoted with `"` and then contain commas, line breaks and doubled quotes.
+/// Every record must have as many fields as the header. A UTF-8 byte order mark is skipped, the
+/// file may end with one empty line, and every other deviation is a ``SeedSyntaxError`` with the
+/// line and column where it is (for an unterminated quoted field: where the quote opened).
+///
+/// ```swift
+/// let reader = try CSVReader(path: "seeds/users.csv")
+/// while let record = try reader.next() { use(reader.header, record.fields) }
+/// ```
+///
+/// After an error, `next()` throws the same error again.
+public final class CSVReader {
+    /// The path given to `init(path:)`, used in errors.
+    public let file: String
+    /// The column names of the header row.
+    public let header: [String]
+    private var cursor: CSVCursor
+    private var failure: SeedSyntaxError?
+    private let descriptor: Int32
+
+    /// Opens `path` and reads its header row.
+    public convenience init(path: String) throws(SeedSyntaxError) {
+        try self.init(path: path, chunkSize: CSVCursor.defaultChunkSize)
+    }
+
+    init(path: String, chunkSize: Int) throws(SeedSyntaxError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw SeedSyntaxError(
+                file: path, location: SourceLocation(line: 1, column: 1),
+                message: "cannot open the file: \(CSVCursor.reason(errno))")
+        }
+        var cursor = CSVCursor(file: path, descriptor: descriptor, bytes: [], chunkSize: chunkSize)
+        do throws(SeedSyntaxError) {
+            try cursor.readHeader()
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        self.file = path
+        self.header = cursor.header
+        self.cursor = cursor
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// The next data record, or nil at the end of the file.
+    public func next() throws(SeedSyntaxError) -> CSVRecord? {
+        if let failure { throw failure }
+        do throws(SeedSyntaxError) {
+            return try cursor.nextRecord()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// Parses a whole CSV text held in memory, with the same rules (and code) as the streaming reader.
+    public static func parse(_ bytes: [UInt8], file: String) throws(SeedSyntaxError) -> (
+        header: [String], records: [CSVRecord]
+    ) {
+        try parse(bytes, file: file, chunkSize: CSVCursor.defaultChunkSize)
+    }
+
+    /// `parse(_:file:)` feeding the state machine `chunkSize` bytes at a time, so that tests can make
+    /// chunk boundaries fall anywhere.
+    static func parse(_ bytes: [UInt8], file: String, chunkSize: Int) throws(SeedSyntaxError) -> (
+        header: [String], records: [CSVRecord]
+    ) {
+        var cursor = CSVCursor(file: file, descriptor: -1, bytes: bytes, chunkSize: chunkSize)
+        try cursor.readHeader()
+        var records: [CSVRecord] = []
+        while let record = try cursor.nextRecord() { records.append(record) }
+        return (cursor.header, records)
+    }
+}
+
+/// Feeds chunks of a file descriptor or of an in-memory array to a ``CSVMachine`` and applies the
+/// header rules. Both `CSVReader` entry points go through it.
+struct CSVCursor {
+    static let defaultChunkSize = 64 * 1024
+
+    let file: String
+    private(set) var header: [String] = []
+    private var machine: CSVMachine
+    /// The file to read, or -1 to read `bytes`.
+    private let descriptor: Int32
+    private let bytes: [UInt8]
+    private var bytesOffset = 0
+    private let chunkSize: Int
+    private var chunk: [UInt8]
+    private var chunkPosition = 0
+    private var chunkEnd = 0
+    private var reachedEnd = false
+
+    init(file: String, descriptor: Int32, bytes: [UInt8], chunkSize: Int) {
+        precondition(chunkSize > 0, "chunk size must be positive")
+        self.file = file
+        self.descriptor = descriptor
+        self.bytes = bytes
+        self.chunkSize = chunkSize
+        self.chunk = descriptor >= 0 ? [UInt8](repeating: 0, count: chunkSize) : []
+        self.machine = CSVMachine(file: file)
+    }
+
+    static func reason(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
+
+    /// Reads and checks the header row.
+    mutating func readHeader() throws(SeedSyntaxError) {
+        guard let record = try nextRawRecord() else {
+            throw SeedSyntaxError(
+                file: file, location: SourceLocation(line: 1, column: 1),
+                message: "empty file: a CSV seed needs a header row")
+        }
+        machine.tracksFieldLocations = false
+        var seen: Set<String> = []
+        for (index, name) in record.fields.enumerated() {
+            let location = record.locations[index]
+            if name.isEmpty {
+                throw SeedSyntaxError(file: file, location: location, message: "empty column name in the header")
+            }
+            if !seen.insert(name).inserted {
+                throw SeedSyntaxError(
+                    file: file, location: location, message: "duplicate column name '\(name)' in the header")
+            }
+        }
+        header = record.fields
+    }
+
+    /// The next data record, checked against the header, or nil at the end.
+    mutating func nextRecord() throws(SeedSyntaxError) -> CSVRecord? {
+        guard let record = try nextRawRecord() else { return nil }
+        guard record.fields.count == header.count else {
+            throw SeedSyntaxError(
+                file: file, location: SourceLocation(line: record.line, column: 1),
+                message: "expected \(header.count) fields (as in the header), found \(record.fields.count)")
+        }
+        return CSVRecord(fields: record.fields, line: record.line)
+    }
+
+    private mutating func nextRawRecord() throws(SeedSyntaxError) -> CSVMachine.RawRecord? {
+        while true {
+            if chunkPosition == chunkEnd {
+                if reachedEnd { return nil }
+                try refill()
+                if chunkEnd == 0 {
+                    reachedEnd = true
+                    return try machine.finish()
+                }
+            }
+            let (next, record) = try machine.advance(chunk, from: chunkPosition, to: chunkEnd)
+            chunkPosition = next
+            if let record { return record }
+        }
+    }
+
+    private mutating func refill() throws(SeedSyntaxError) {
+        chunkPosition = 0
+        if descriptor < 0 {
+            let count = min(chunkSize, bytes.count - bytesOffset)
+            chunk.removeAll(keepingCapacity: true)
+            chunk.append(contentsOf: bytes[bytesOffset..<bytesOffset + count])
+            bytesOffset += count
+            chunkEnd = count
+            return
+        }
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count >= 0 {
+                chunkEnd = count
+                return
+            }
+            if errno == EINTR { continue }
+            throw SeedSyntaxError(
+                file: file, location: machine.location, message: "cannot read the file: \(Self.reason(errno))")
+        }
+    }
+}
+
+/// The RFC 4180 state machine, fed one byte at a time; it validates UTF-8 and tracks locations as it goes,
+/// so that chunk boundaries may fall anywhere (inside a quoted field, a CRLF pair or a UTF-8 character).
+struct CSVMachine {
+    /// A record as read, before the header rules are applied.
+    struct RawRecord {
+        var fields: [String]
+        var line: Int
+        /// Where each field starts (only while `tracksFieldLocations`, that is for the header).
+        var locations: [SourceLocation]
+    }
+
+    private enum State {
+        /// At the start of the stream, after `matched` bytes of a possible byte order mark.
+        case byteOrderMark(matched: Int)
+        case recordStart
+        /// A carriage return at the start of a record (a blank CRLF line, or an error).
+        case blankLineCarriageReturn
+        case fieldStart
+        case unquoted
+        case quoted
+        /// A quote inside a quoted field: the closing quote, or the first of a doubled quote.
+        case quoteInQuoted
+        /// A carriage return that ended a field, which a line feed must follow.
+        case carriageReturn
+    }
+
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    private static let lineFeed = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
+    private static let comma = UInt8(ascii: ",")
+    private static let quote = UInt8(ascii: "\"")
+
+    let file: String
+    /// The longest field accepted, so that an unterminated quote cannot make memory grow with the file.
+    var maxFieldBytes = 16 * 1024 * 1024
+    var tracksFieldLocations = true
+    private var state = State.byteOrderMark(matched: 0)
+    /// The location of the next byte.
+    private var line = 1
+    private var column = 1
+    /// Continuation bytes still expected by the current UTF-8 sequence, and the range of the next one.
+    private var utf8Pending = 0
+    private var utf8Low: UInt8 = 0x80
+    private var utf8High: UInt8 = 0xBF
+    private var sequenceStart = SourceLocation(line: 1, column: 1)
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+    private var locations: [SourceLocation] = []
+    private var recordLine = 1
+    private var fieldStart = SourceLocation(line: 1, column: 1)
+    private var openingQuote = SourceLocation(line: 1, column: 1)
+    private var lastCarriageReturn = SourceLocation(line: 1, column: 1)
+    private var firstBlankLine: SourceLocation?
+
+    init(file: String) {
+        self.file = file
+    }
+
+    var location: SourceLocation { SourceLocation(line: line, column: column) }
+
+    /// Consumes `chunk[start..<end]` until a record is complete; returns the index after the last byte used.
+    mutating func advance(_ chunk: [UInt8], from start: Int, to end: Int) throws(SeedSyntaxError) -> (
+        next: Int, record: RawRecord?
+    ) {
+        var index = start
+        while index < end {
+            let byte = chunk[index]
+            index += 1
+            if let record = try consume(byte) { return (index, record) }
+        }
+        return (end, nil)
+    }
+
+    /// Ends the input: returns the last record if it had no line break, or throws if the input stops short.
+    mutating func finish() throws(SeedSyntaxError) -> RawRecord? {
+        if case .byteOrderMark(let matched) = state {
+            state = .recordStart
+            for byte in Self.byteOrderMark.prefix(matched) { _ = try consume(byte) }
+        }
+        if utf8Pending > 0 { throw failure("invalid UTF-8", at: sequenceStart) }
+        switch state {
+        case .byteOrderMark, .recordStart:
+            return nil
+        case .blankLineCarriageReturn, .carriageReturn:
+            throw failure("carriage return without a line feed", at: lastCarriageReturn)
+        case .quoted:
+            throw failure("unterminated quoted field", at: openingQuote)
+        case .fieldStart:
+            if tracksFieldLocations { locations.append(location) }
+            return endRecord()
+        case .unquoted, .quoteInQuoted:
+            return endRecord()
+        }
+    }
+
+    private mutating func consume(_ byte: UInt8) throws(SeedSyntaxError) -> RawRecord? {
+        if case .byteOrderMark(let matched) = state {
+            if byte == Self.byteOrderMark[matched] {
+                state = matched == 2 ? .recordStart : .byteOrderMark(matched: matched + 1)
+                return nil
+            }
+            state = .recordStart
+            for earlier in Self.byteOrderMark.prefix(matched) { _ = try consume(earlier) }
+        }
+        let here = location
+        if utf8Pending > 0 {
+            // A continuation byte: only field states accept the lead byte, so it belongs to the field.
+            guard byte >= utf8Low && byte <= utf8High else { throw failure("invalid UTF-8", at: sequenceStart) }
+            utf8Pending -= 1
+            utf8Low = 0x80
+            utf8High = 0xBF
+            try append(byte)
+            return nil
+        }
+        if byte >= 0x80 { try startSequence(byte, at: here) }
+        if byte == Self.lineFeed {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
+        switch state {
+        case .byteOrderMark, .recordStart:
+            if byte == Self.lineFeed {
+                if firstBlankLine == nil { firstBlankLine = here }
+                return nil
+            }
+            if byte == Self.carriageReturn {
+                lastCarriageReturn = here
+                state = .blankLineCarriageReturn
+                return nil
+            }
+            if let firstBlankLine { throw failure("blank line before the end of the file", at: firstBlankLine) }
+            recordLine = here.line
+            return try startField(byte, at: here)
+        case .blankLineCarriageReturn:
+            guard byte == Self.lineFeed else {
+                throw failure("carriage return without a line feed", at: lastCarriageReturn)
+            }
+            if firstBlankLine == nil { firstBlankLine = lastCarriageReturn }
+            state = .recordStart
+        case .fieldStart:
+            return try startField(byte, at: here)
+        case .unquoted:
+            switch byte {
+            case Self.comma:
+                endField()
+                state = .fieldStart
+            case Self.lineFeed:
+                return endRecord()
+            case Self.carriageReturn:
+                lastCarriageReturn = here
+                state = .carriageReturn
+            case Self.quote:
+                throw failure("quote in an unquoted field (quote the whole field and double the quote)", at: here)
+            default:
+                try append(byte)
+            }
+        case .quoted:
+            if byte == Self.quote {
+                state = .quoteInQuoted
+            } else {
+                try append(byte)
+            }
+        case .quoteInQuoted:
+            switch byte {
+            case Self.quote:
+                try append(byte)
+                state = .quoted
+            case Self.comma:
+                endField()
+                state = .fieldStart
+            case Self.lineFeed:
+                return endRecord()
+            case Self.carriageReturn:
+                lastCarriageReturn = here
+                state = .carriageReturn
+            default:
+                throw failure("unexpected text after a closing quote (expected ',' or a line end)", at: here)
+            }
+        case .carriageReturn:
+            guard byte == Self.lineFeed else {
+                throw failure("carriage return without a line feed", at: lastCarriageReturn)
+            }
+            return endRecord()
+        }
+        return nil
+    }
+
+    private mutating func startField(_ byte: UInt8, at here: SourceLocation) throws(SeedSyntaxError) -> RawRecord? {
+        fieldStart = here
+        if tracksFieldLocations { locations.append(here) }
+        switch byte {
+        case Self.quote:
+            openingQuote = here
+            state = .quoted
+        case Self.comma:
+            endField()
+            state = .fieldStart
+        case Self.lineFeed:
+            return endRecord()
+        case Self.carriageReturn:
+            lastCarriageReturn = here
+            state = .carriageReturn
+        default:
+            try append(byte)
+            state = .unquoted
+        }
+        return nil
+    }
+
+    /// Starts a multi-byte UTF-8 sequence at its lead byte, or throws if the byte cannot lead one.
+    private mutating func startSequence(_ lead: UInt8, at here: SourceLocation) throws(SeedSyntaxError) {
+        utf8Low = 0x80
+        utf8High = 0xBF
+        switch lead {
+        case 0xC2...0xDF: utf8Pending = 1
+        case 0xE0:
+            utf8Pending = 2
+            utf8Low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: utf8Pending = 2
+        case 0xED:
+            utf8Pending = 2
+            utf8High = 0x9F
+        case 0xF0:
+            utf8Pending = 3
+            utf8Low = 0x90
+        case 0xF1...0xF3: utf8Pending = 3
+        case 0xF4:
+            utf8Pending = 3
+            utf8High = 0x8F
+        default:
+            throw failure("invalid UTF-8", at: here)
+        }
+        sequenceStart = here
+    }
+
+    private mutating func append(_ byte: UInt8) throws(SeedSyntaxError) {
+        guard field.count < maxFieldBytes else {
+            var hint = ""
+            if case .quoted = state { hint = " (is a quote unterminated?)" }
+            throw failure("field longer than \(maxFieldBytes) bytes\(hint)", at: fieldStart)
+        }
+        field.append(byte)
+    }
+
+    private mutating func endField() {
+        fields.append(String(decoding: field, as: UTF8.self))
+        field.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func endRecord() -> RawRecord {
+        endField()
+        let record = RawRecord(fields: fields, line: recordLine, locations: locations)
+        fields = []
+        locations = []
+        state = .recordStart
+        return record
+    }
+
+    private func failure(_ message: String, at location: SourceLocation) -> SeedSyntaxError {
+        SeedSyntaxError(file: file, location: location, message: message)
+    }
+}
