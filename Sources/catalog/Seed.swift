@@ -45,6 +45,14 @@ struct Seed: ParsableCommand {
     @Argument(help: ArgumentHelp("Seed files to load instead of every file in the seeds folder.", valueName: "file"))
     var files: [String] = []
 
+    func validate() throws {
+        if prune && !files.isEmpty {
+            throw ValidationError(
+                "--prune deletes whatever the files do not mention, so it works on the whole seeds folder, not on a list of files"
+            )
+        }
+    }
+
     func run() throws {
         let setup = seedOptions.makeSetup(database)
         let summary = try setup.seed(

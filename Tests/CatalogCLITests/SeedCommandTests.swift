@@ -94,6 +94,9 @@ import Testing
         #expect(
             normalized(extra.stdout).hasSuffix(
                 "Seeded catalog.sqlite3 from 1 file: 1 inserted, 0 updated, 0 pruned (N ms).\n"))
+        let partial = try sandbox.run(["seed", "--prune", "extra.yml"])
+        #expect(partial.exitCode == 2)
+        #expect(partial.stderr.hasPrefix("error: --prune deletes whatever the files do not mention"))
         let dry = try sandbox.run(["seed", "--prune", "--dry-run"])
         #expect(dry.stdout.contains("companies               0         0        32         1\n"))
         #expect(
