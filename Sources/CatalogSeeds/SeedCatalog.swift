@@ -1,3 +1,5 @@
+import CatalogKit
+
 /// What the seed files say the catalog contains, validated and with references resolved to
 /// natural keys (names folded for comparison the way SQLite's NOCASE does: ASCII letters only).
 struct SeedCatalog {
@@ -162,45 +164,9 @@ struct Namespace {
 
     /// The declared name or alias nearest to `text` by edit distance, when it is near enough.
     func closest(to text: String) -> String? {
-        let target = fold(text)
-        var best: (name: String, distance: Int)?
-        for (key, entry) in entries {
-            let distance = editDistance(target, key)
-            if let current = best,
-                distance > current.distance || (distance == current.distance && entry.written >= current.name)
-            {
-                continue
-            }
-            best = (entry.written, distance)
-        }
-        guard let best, best.distance <= max(2, target.count / 3) else { return nil }
-        return best.name
+        NameMatching.closest(to: text, in: entries.values.map(\.written))
     }
 }
 
 /// Folds ASCII letters to lower case, as SQLite's NOCASE collation compares.
-func fold(_ text: String) -> String {
-    String(
-        String.UnicodeScalarView(
-            text.unicodeScalars.map { scalar in
-                ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32) ?? scalar : scalar
-            }))
-}
-
-/// Levenshtein distance between two strings, by Unicode scalars.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars)
-    let b = Array(b.unicodeScalars)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = Array(repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}
+func fold(_ text: String) -> String { NameMatching.key(text) }

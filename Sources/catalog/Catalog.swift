@@ -12,7 +12,7 @@ struct Catalog: ParsableCommand {
         commandName: "catalog",
         abstract: "Keep a catalog of backend web frameworks in SQLite: migrate its schema and answer questions.",
         version: "0.1.0",
-        subcommands: [Migrate.self, Seed.self, Setup.self]
+        subcommands: [Query.self, List.self, Migrate.self, Seed.self, Setup.self]
     )
 }
 
@@ -35,6 +35,8 @@ enum CatalogMain {
                 error.issues.map { "error: \($0)" }.joined(separator: "\n")
                     + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : ""), code: 1)
         } catch let error as SeedSetupError {
+            fail("error: \(error)", code: 1)
+        } catch let error as CatalogQuery.UnknownName {
             fail("error: \(error)", code: 1)
         } catch let error as SQLiteError {
             fail("error: \(error)", code: 1)

@@ -39,10 +39,15 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// How rows are printed: shared by every command that prints rows.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Output format: table or json.", valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Output format: table, json, jsonl, csv or markdown.", valueName: "format"))
     var format: OutputFormat = .table
 
+    /// Prints `table`; on a terminal, the table format fits its width and has a bold header
+    /// (unless NO_COLOR is set).
     func print(_ table: ResultTable) {
-        Swift.print(format.render(table), terminator: "")
+        Swift.print(
+            format.render(table, width: Terminal.width, colour: Terminal.usesColour), terminator: "")
     }
 }

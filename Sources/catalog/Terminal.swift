@@ -20,6 +20,17 @@ enum Terminal {
         }
     }
 
+    /// The width of the terminal standard output is, or nil when it is not a terminal.
+    static var width: Int? {
+        guard isatty(STDOUT_FILENO) != 0 else { return nil }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return environment("COLUMNS").flatMap(Int.init) ?? 80
+    }
+
+    /// True when standard output is a terminal and NO_COLOR is unset (https://no-color.org).
+    static var usesColour: Bool { isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil }
+
     /// True when standard input is a terminal, so the user can be asked.
     static var isInteractive: Bool { isatty(STDIN_FILENO) != 0 }
 

@@ -16,6 +16,9 @@ import Testing
                   -h, --help              Show help information.
 
                 SUBCOMMANDS:
+                  query                   Answer relationship questions: which frameworks a
+                                          company uses, and the reverse.
+                  list                    List every framework, company, feature or language.
                   migrate                 Apply, inspect and roll back the schema migrations in
                                           Migrations/.
                   seed                    Load Seeds/ into the database: idempotent,

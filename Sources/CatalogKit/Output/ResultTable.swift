@@ -1,132 +1,69 @@
 import CatalogSQLite
 
+/// One value to print: a database value, or a list of names (a framework's companies).
+public enum OutputValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+    case boolean(Bool)
+    case list([String])
+
+    public init(_ value: DatabaseValue) {
+        switch value {
+        case .null: self = .null
+        case .integer(let int): self = .integer(int)
+        case .real(let double): self = .real(double)
+        case .text(let text): self = .text(text)
+        case .blob(let bytes): self = .blob(bytes)
+        }
+    }
+
+    /// `.text(text)`, or `.null` for nil.
+    public static func optional(_ text: String?) -> OutputValue { text.map { .text($0) } ?? .null }
+    /// `.integer(value)`, or `.null` for nil.
+    public static func optional(_ value: Int?) -> OutputValue { value.map { .integer(Int64($0)) } ?? .null }
+}
+
 /// Rows to print: named columns and one value per column in each row. Every command that
 /// prints rows builds one of these and hands it to `OutputFormat.render`.
 public struct ResultTable: Sendable, Equatable {
     public var columns: [String]
-    public var rows: [[DatabaseValue]]
+    public var rows: [[OutputValue]]
 
-    public init(columns: [String], rows: [[DatabaseValue]] = []) {
+    public init(columns: [String], rows: [[OutputValue]] = []) {
         self.columns = columns
         self.rows = rows
     }
 }
 
-/// How rows are printed.
+/// How rows are printed: the `--format` option of every command that prints rows.
 public enum OutputFormat: String, CaseIterable, Sendable {
     /// Aligned columns under a header, for people.
     case table
-    /// A JSON array of objects keyed by column name, one object per line, for programs.
+    /// A JSON array of objects keyed by column name, one object per line.
     case json
+    /// One JSON object per line (JSON Lines), for streaming into other tools.
+    case jsonl
+    /// RFC 4180 CSV with a header row.
+    case csv
+    /// A GitHub-flavoured Markdown table.
+    case markdown
 
     /// `table` rendered in this format, ending with a newline.
-    public func render(_ table: ResultTable) -> String {
+    ///
+    /// - Parameters:
+    ///   - width: for `table`, the terminal's width: cells are shortened with `…` so that lines
+    ///     fit. Nil (output to a pipe or file) never shortens anything.
+    ///   - colour: for `table`, print the header in bold (ANSI).
+    public func render(_ table: ResultTable, width: Int? = nil, colour: Bool = false) -> String {
         switch self {
-        case .table: return TextTableRenderer.render(table)
+        case .table: return TextTableRenderer.render(table, width: width, colour: colour)
         case .json: return JSONRenderer.render(table)
+        case .jsonl: return JSONRenderer.renderLines(table)
+        case .csv: return CSVRenderer.render(table)
+        case .markdown: return MarkdownRenderer.render(table)
         }
-    }
-}
-
-enum TextTableRenderer {
-    static func render(_ table: ResultTable) -> String {
-        let cells = table.rows.map { row in row.map(text(for:)) }
-        var widths = table.columns.map(\.count)
-        for row in cells {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
-            }
-        }
-        var out = line(table.columns, widths: widths)
-        out += line(widths.map { String(repeating: "-", count: $0) }, widths: widths)
-        for row in cells { out += line(row, widths: widths) }
-        return out
-    }
-
-    private static func line(_ cells: [String], widths: [Int]) -> String {
-        var parts: [String] = []
-        for (index, cell) in cells.enumerated() {
-            let isLast = index == cells.count - 1
-            parts.append(isLast ? cell : cell + String(repeating: " ", count: max(widths[index] - cell.count, 0)))
-        }
-        var line = parts.joined(separator: "  ")
-        while line.last == " " { line.removeLast() }
-        return line + "\n"
-    }
-
-    /// NULL is blank; control characters are escaped so a value stays on its line.
-    static func text(for value: DatabaseValue) -> String {
-        switch value {
-        case .null: return ""
-        case .integer(let int): return String(int)
-        case .real(let double): return String(double)
-        case .text(let text):
-            guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return text }
-            var escaped = ""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\n": escaped += "\\n"
-                case "\t": escaped += "\\t"
-                case "\r": escaped += "\\r"
-                default: escaped.unicodeScalars.append(scalar.value < 0x20 ? "?" : scalar)
-                }
-            }
-            return escaped
-        case .blob(let bytes): return "x'" + hex(bytes) + "'"
-        }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-enum JSONRenderer {
-    static func render(_ table: ResultTable) -> String {
-        guard !table.rows.isEmpty else { return "[]\n" }
-        let objects = table.rows.map { row in
-            let members = zip(table.columns, row).map { column, value in string(column) + ": " + json(value) }
-            return "  {" + members.joined(separator: ", ") + "}"
-        }
-        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
-    }
-
-    /// Integers and reals are JSON numbers, NULL is `null`, blobs are hexadecimal strings.
-    static func json(_ value: DatabaseValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .integer(let int): return String(int)
-        case .real(let double): return double.isFinite ? String(double) : "null"
-        case .text(let text): return string(text)
-        case .blob(let bytes): return string(TextTableRenderer.hex(bytes))
-        }
-    }
-
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

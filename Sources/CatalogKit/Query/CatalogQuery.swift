@@ -1,0 +1,241 @@
+import CatalogSQLite
+
+/// Relationship questions over the catalog, answered through the ORM with a constant number of
+/// statements: which frameworks a company uses, which companies use a Python framework, which
+/// features two frameworks share.
+///
+/// Filters name records by name or alias, ignoring ASCII case. Every filter must hold (AND);
+/// each constrains the records asked for:
+///
+/// | asking for | `--company C` | `--framework F` | `--feature X` | `--language L` |
+/// |---|---|---|---|---|
+/// | frameworks | C uses it | it is F | it offers X | it is written in L |
+/// | companies | it is C | it uses F | it uses a framework offering X | it uses a framework in L |
+/// | features | a framework C uses offers it | F offers it | it is X | a framework in L offers it |
+/// | languages | C uses a framework in it | F is written in it | a framework in it offers X | it is L |
+///
+/// "Offers" covers listed features and capabilities mentioned in descriptions.
+public struct CatalogQuery {
+    /// What is asked for.
+    public enum Subject: String, Sendable, CaseIterable {
+        case frameworks, companies, features, languages
+    }
+
+    /// The names to filter by, each list AND-ed.
+    public struct Filters: Sendable, Equatable {
+        public var companies: [String] = []
+        public var frameworks: [String] = []
+        public var features: [String] = []
+        public var languages: [String] = []
+
+        public init(
+            companies: [String] = [], frameworks: [String] = [], features: [String] = [], languages: [String] = []
+        ) {
+            self.companies = companies
+            self.frameworks = frameworks
+            self.features = features
+            self.languages = languages
+        }
+
+        public var isEmpty: Bool { companies.isEmpty && frameworks.isEmpty && features.isEmpty && languages.isEmpty }
+    }
+
+    /// A name that matches no record.
+    public struct UnknownName: Error, Equatable, CustomStringConvertible {
+        public var kind: String
+        public var name: String
+        public var suggestion: String?
+
+        public init(kind: String, name: String, suggestion: String?) {
+            self.kind = kind
+            self.name = name
+            self.suggestion = suggestion
+        }
+
+        public var description: String {
+            "no \(kind) named \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")
+        }
+    }
+
+    /// A framework with everything known about it.
+    public struct FrameworkDetails: Sendable, Equatable {
+        public var framework: Framework
+        public var language: String?
+        public var aliases: [String]
+        public var features: [String]
+        public var capabilities: [String]
+        public var companies: [String]
+    }
+
+    /// A record with the frameworks it relates to.
+    public struct Related: Sendable, Equatable {
+        public var name: String
+        public var frameworks: [String]
+    }
+
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    // MARK: - Answers
+
+    /// The frameworks matching `filters`, sorted by name, with languages, features and companies.
+    public func frameworks(_ filters: Filters) throws -> [FrameworkDetails] {
+        var query = Framework.all()
+        for company in try resolve(filters.companies, Company.self, "company") {
+            query = query.filter(Framework.companies.containing(company))
+        }
+        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+            query = query.filter(Column("id") == framework)
+        }
+        for feature in try resolveFeatures(filters.features) {
+            query = query.filter(Self.offering(feature))
+        }
+        for language in try resolve(filters.languages, Language.self, "language") {
+            query = query.filter(Column("language_id") == language)
+        }
+        return try details(of: query.fetchAll(db))
+    }
+
+    /// The companies matching `filters`, sorted by name, each with the frameworks it uses.
+    public func companies(_ filters: Filters) throws -> [Related] {
+        var query = Company.all()
+        for company in try resolve(filters.companies, Company.self, "company") {
+            query = query.filter(Column("id") == company)
+        }
+        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+            query = query.filter(Company.frameworks.containing(framework))
+        }
+        for ids in try frameworkSets(features: filters.features, languages: filters.languages) {
+            query = query.filter(Company.frameworks.containing(anyOf: ids))
+        }
+        let companies = try query.fetchAll(db)
+        let used = try Company.frameworks.load(for: companies, db)
+        return companies.map { Related(name: $0.name, frameworks: names(used[$0.id ?? -1])) }
+    }
+
+    /// The features matching `filters`, sorted by name, each with the frameworks offering it.
+    public func features(_ filters: Filters) throws -> [Related] {
+        var query = Feature.all()
+        for feature in try resolveFeatures(filters.features) {
+            query = query.filter(Column("id") == feature)
+        }
+        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+            query = query.filter(Self.offered(byAnyOf: [framework]))
+        }
+        for ids in try frameworkSets(companies: filters.companies, languages: filters.languages) {
+            query = query.filter(Self.offered(byAnyOf: ids))
+        }
+        let features = try query.fetchAll(db)
+        let listing = try Feature.frameworks.load(for: features, db)
+        let mentioning = try Feature.mentionedBy.load(for: features, db)
+        return features.map { feature in
+            let id = feature.id ?? -1
+            return Related(name: feature.name, frameworks: names((listing[id] ?? []) + (mentioning[id] ?? [])))
+        }
+    }
+
+    /// The languages matching `filters`, sorted by name, each with its frameworks.
+    public func languages(_ filters: Filters) throws -> [Related] {
+        var query = Language.all()
+        for language in try resolve(filters.languages, Language.self, "language") {
+            query = query.filter(Column("id") == language)
+        }
+        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+            query = query.filter(
+                Column("id").in(try Framework.find(ids: [framework], db).map { .integer($0.languageID) }))
+        }
+        for ids in try frameworkSets(companies: filters.companies, features: filters.features) {
+            query = query.filter(Column("id").in(try Framework.find(ids: ids, db).map { .integer($0.languageID) }))
+        }
+        let languages = try query.fetchAll(db)
+        let frameworks = try Language.frameworks.load(for: languages, db)
+        return languages.map { Related(name: $0.name, frameworks: names(frameworks[$0.id ?? -1])) }
+    }
+
+    // MARK: - Building blocks
+
+    /// A predicate on frameworks: lists feature `id` or mentions it as a capability.
+    static func offering(_ id: Int64) -> SQLExpression {
+        Framework.features.containing(id) || Framework.capabilities.containing(id)
+    }
+
+    /// A predicate on features: offered (listed or mentioned) by one of `frameworkIDs`.
+    static func offered(byAnyOf frameworkIDs: [Int64]) -> SQLExpression {
+        Feature.frameworks.containing(anyOf: frameworkIDs) || Feature.mentionedBy.containing(anyOf: frameworkIDs)
+    }
+
+    /// For each filter name, the ids of the frameworks it selects (used by companies, in a
+    /// language, offering a feature).
+    private func frameworkSets(companies: [String] = [], features: [String] = [], languages: [String] = []) throws
+        -> [[Int64]]
+    {
+        var sets: [[Int64]] = []
+        for company in try resolve(companies, Company.self, "company") {
+            sets.append(try ids(Framework.filter(Framework.companies.containing(company))))
+        }
+        for feature in try resolveFeatures(features) {
+            sets.append(try ids(Framework.filter(Self.offering(feature))))
+        }
+        for language in try resolve(languages, Language.self, "language") {
+            sets.append(try ids(Framework.filter(Column("language_id") == language)))
+        }
+        return sets
+    }
+
+    private func ids(_ query: Query<Framework>) throws -> [Int64] {
+        try query.fetchAll(db).compactMap(\.id)
+    }
+
+    /// Frameworks with their language, aliases, features, capabilities and companies: five
+    /// statements whatever the number of frameworks.
+    func details(of frameworks: [Framework]) throws -> [FrameworkDetails] {
+        let languages = try Framework.language.load(for: frameworks, db)
+        let aliases = try Framework.aliases.load(for: frameworks, db)
+        let features = try Framework.features.load(for: frameworks, db)
+        let capabilities = try Framework.capabilities.load(for: frameworks, db)
+        let companies = try Framework.companies.load(for: frameworks, db)
+        return frameworks.map { framework in
+            let id = framework.id ?? -1
+            return FrameworkDetails(
+                framework: framework, language: languages[framework.languageID]?.name,
+                aliases: (aliases[id] ?? []).map(\.alias), features: names(features[id]),
+                capabilities: names(capabilities[id]), companies: names(companies[id]))
+        }
+    }
+
+    private func names(_ records: [some Nameable]?) -> [String] {
+        Array(Set((records ?? []).map(\.name))).sorted { NameMatching.key($0) < NameMatching.key($1) }
+    }
+
+    /// The ids of records named (or aliased) `names`; an unknown name throws with a suggestion.
+    private func resolve<Record: AliasOwner & Nameable>(_ names: [String], _ type: Record.Type, _ kind: String)
+        throws -> [Int64]
+    {
+        try names.map { name in
+            if let id = try Record.filter(Record.named(name)).fetchOne(db)?.id { return id }
+            let known = try Record.all().fetchAll(db).map(\.name) + Alias<Record>.all().fetchAll(db).map(\.alias)
+            throw UnknownName(kind: kind, name: name, suggestion: NameMatching.closest(to: name, in: known))
+        }
+    }
+
+    private func resolveFeatures(_ names: [String]) throws -> [Int64] {
+        try names.map { name in
+            if let id = try Feature.filter(Column("name").equalsIgnoringCase(name)).fetchOne(db)?.id { return id }
+            let known = try Feature.all().fetchAll(db).map(\.name)
+            throw UnknownName(kind: "feature", name: name, suggestion: NameMatching.closest(to: name, in: known))
+        }
+    }
+}
+
+/// A record with a display name.
+public protocol Nameable {
+    var name: String { get }
+}
+
+extension Language: Nameable {}
+extension Framework: Nameable {}
+extension Feature: Nameable {}
+extension Company: Nameable {}

@@ -1,0 +1,48 @@
+/// How catalog compares names: ignoring the case of ASCII letters, as SQLite's NOCASE collation
+/// does, and suggesting the nearest known name for a misspelt one.
+public enum NameMatching {
+    /// `text` with ASCII letters lowercased: equal keys mean equal names in the database.
+    public static func key(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32) ?? scalar : scalar
+                }))
+    }
+
+    /// Levenshtein distance between two strings, by Unicode scalars.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// The candidate nearest to `text` (ignoring ASCII case), when it is near enough to be a
+    /// likely typo: at most 2 edits, or a third of the name's length for long names.
+    public static func closest(to text: String, in candidates: some Sequence<String>) -> String? {
+        let target = key(text)
+        var best: (name: String, distance: Int)?
+        for candidate in candidates {
+            let distance = distance(target, key(candidate))
+            if let current = best,
+                distance > current.distance || (distance == current.distance && candidate >= current.name)
+            {
+                continue
+            }
+            best = (candidate, distance)
+        }
+        guard let best, best.distance <= max(2, target.unicodeScalars.count / 3) else { return nil }
+        return best.name
+    }
+}

@@ -1,0 +1,117 @@
+import CatalogKit
+import Testing
+
+@testable import CatalogSeeds
+
+/// Relationship questions over the real seeds, both ways.
+@Suite struct CatalogQueryTests {
+    let sandbox: SeedSandbox
+
+    init() throws {
+        sandbox = try SeedSandbox()
+        try sandbox.seed()
+    }
+
+    func query() throws -> CatalogQuery {
+        CatalogQuery(try Connection(path: sandbox.database, mode: .readOnly))
+    }
+
+    @Test func everyCompanyOfTheArticleAnswersWithItsFrameworks() throws {
+        var expected: [String: [String]] = [:]
+        for fact in ArticleDataTests.facts {
+            for company in fact.companies { expected[company, default: []].append(fact.name) }
+        }
+        let query = try query()
+        for (company, frameworks) in expected {
+            let answer = try query.frameworks(.init(companies: [company])).map(\.framework.name)
+            #expect(answer == frameworks.sorted(), "\(company)")
+            // And the reverse: each of those frameworks lists the company among its users.
+            for framework in frameworks {
+                #expect(try query.companies(.init(frameworks: [framework])).map(\.name).contains(company))
+            }
+        }
+        #expect(try query.frameworks(.init(companies: ["PayPal"])).map(\.framework.name) == ["Express"])
+        #expect(try query.frameworks(.init(companies: ["Google"])).map(\.framework.name) == ["Django", "Spring Boot"])
+        #expect(try query.frameworks(.init(companies: ["Pinterest"])).map(\.framework.name) == ["Django", "Flask"])
+    }
+
+    @Test func namesMatchIgnoringCaseAndThroughAliases() throws {
+        let query = try query()
+        #expect(try query.frameworks(.init(companies: ["paypal"])).map(\.framework.name) == ["Express"])
+        #expect(try query.frameworks(.init(companies: ["X"])).map(\.framework.name) == ["Express"])
+        #expect(try query.frameworks(.init(frameworks: ["rails"])).map(\.framework.name) == ["Ruby on Rails"])
+        #expect(try query.frameworks(.init(languages: ["js"])).map(\.framework.name) == ["Express"])
+        #expect(
+            try query.frameworks(.init(features: ["simple api"])).map(\.framework.name) == ["Laravel", "Spring Boot"])
+    }
+
+    @Test func unknownNamesSuggestTheClosestKnownName() throws {
+        let query = try query()
+        #expect(throws: CatalogQuery.UnknownName(kind: "company", name: "Paypall", suggestion: "PayPal")) {
+            try query.frameworks(.init(companies: ["Paypall"]))
+        }
+        #expect(throws: CatalogQuery.UnknownName(kind: "framework", name: "Djangoo", suggestion: "Django")) {
+            try query.companies(.init(frameworks: ["Djangoo"]))
+        }
+        #expect(throws: CatalogQuery.UnknownName(kind: "language", name: "Cobol", suggestion: nil)) {
+            try query.frameworks(.init(languages: ["Cobol"]))
+        }
+        #expect(
+            CatalogQuery.UnknownName(kind: "company", name: "Paypall", suggestion: "PayPal").description
+                == "no company named \"Paypall\" (did you mean \"PayPal\"?)")
+    }
+
+    @Test func filtersCombineWithAnd() throws {
+        let query = try query()
+        #expect(
+            try query.frameworks(.init(features: ["Secure Authentication"], languages: ["Python"])).map(
+                \.framework.name)
+                == ["Django"])
+        #expect(try query.frameworks(.init(companies: ["Google", "Pinterest"])).map(\.framework.name) == ["Django"])
+        // A known name that matches nothing is an empty answer, not an error.
+        #expect(try query.frameworks(.init(companies: ["Slack", "PayPal"])).isEmpty)
+        #expect(try query.frameworks(.init(features: ["ORM"])).map(\.framework.name) == ["Flask", "Laravel"])
+    }
+
+    @Test func reverseQuestions() throws {
+        let query = try query()
+        #expect(
+            try query.companies(.init(languages: ["Python"])).map(\.name) == [
+                "DropBox", "Google", "Instagram", "LinkedIn", "Mozilla", "National Geographic", "Pinterest", "Spotify",
+                "YouTube",
+            ])
+        #expect(
+            try query.features(.init(frameworks: ["Laravel", "Spring Boot"])).map(\.name) == [
+                "MVC architecture", "Simple API",
+            ])
+        #expect(try query.features(.init(frameworks: ["Django", "Flask"])).isEmpty)
+        #expect(try query.languages(.init(companies: ["Google"])).map(\.name) == ["Java", "Python"])
+        #expect(try query.languages(.init(features: ["REST API"])).map(\.name) == ["JavaScript", "Python"])
+        let google = try #require(try query.companies(.init(companies: ["google"])).first)
+        #expect(google.frameworks == ["Django", "Spring Boot"])
+    }
+
+    @Test func aCompanyQueryRunsFromIndexesInAConstantNumberOfStatements() throws {
+        let db = try Connection(path: sandbox.database, mode: .readOnly)
+        var plans: [String] = []
+        db.trace { sql in
+            if sql.hasPrefix("SELECT") { plans.append(sql) }
+        }
+        _ = try CatalogQuery(db).frameworks(.init(companies: ["PayPal"]))
+        db.trace(nil)
+        // Resolve the company, find its frameworks, then five eager loads.
+        #expect(plans.count == 7, "\(plans)")
+        // The two statements that touch the big tables search indexes and never scan them.
+        let company = try db.fetchAll(
+            "EXPLAIN QUERY PLAN " + Company.filter(Company.named("PayPal")).makeSQL().sql,
+            [.text("PayPal"), .text("PayPal")]
+        ).compactMap { $0.get(3, as: String.self) }
+        #expect(
+            !company.contains { $0.hasPrefix("SCAN companies") || $0.hasPrefix("SCAN company_aliases") }, "\(company)")
+        let links = try db.fetchAll(
+            "EXPLAIN QUERY PLAN " + Framework.filter(Framework.companies.containing(1)).makeSQL().sql, [.integer(1)]
+        ).compactMap { $0.get(3, as: String.self) }
+        #expect(!links.contains { $0.hasPrefix("SCAN framework_companies") }, "\(links)")
+        #expect(links.contains { $0.contains("framework_companies_company_id") }, "\(links)")
+    }
+}
