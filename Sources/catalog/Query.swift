@@ -54,10 +54,10 @@ struct Query: ParsableCommand {
         @OptionGroup var options: ReadingOptions
 
         func run() throws {
-            let answer = try options.openQuery().frameworks(filters.filters)
-            printFrameworks(
-                answer, card: filters.framework.count == 1 && filters.filters == .init(frameworks: filters.framework),
-                output: options.output)
+            let card = filters.framework.count == 1 && filters.filters == .init(frameworks: filters.framework)
+            let answer = try options.openQuery().frameworks(
+                filters.filters, including: frameworkDetails(card: card, output: options.output))
+            printFrameworks(answer, card: card, output: options.output)
         }
     }
 
@@ -98,6 +98,11 @@ struct Query: ParsableCommand {
     }
 }
 
+/// The details a framework listing shows: the short table needs only the language.
+func frameworkDetails(card: Bool, output: OutputOptions) -> Set<CatalogQuery.Detail> {
+    output.format == .table && !card ? [.language] : Set(CatalogQuery.Detail.allCases)
+}
+
 /// Frameworks in the chosen format: a card for one named framework, a short table, or every field.
 func printFrameworks(_ frameworks: [CatalogQuery.FrameworkDetails], card: Bool, output: OutputOptions) {
     if output.format == .table {
@@ -125,7 +130,9 @@ struct List: ParsableCommand {
     func run() throws {
         let query = try options.openQuery()
         switch subject {
-        case .frameworks: printFrameworks(try query.frameworks(.init()), card: false, output: options.output)
+        case .frameworks:
+            let details = frameworkDetails(card: false, output: options.output)
+            printFrameworks(try query.frameworks(.init(), including: details), card: false, output: options.output)
         case .companies: options.output.print(CatalogQuery.Related.table(try query.companies(.init())))
         case .features: options.output.print(CatalogQuery.Related.table(try query.features(.init())))
         case .languages: options.output.print(CatalogQuery.Related.table(try query.languages(.init())))

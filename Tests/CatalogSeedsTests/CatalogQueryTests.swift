@@ -98,9 +98,12 @@ import Testing
             if sql.hasPrefix("SELECT") { plans.append(sql) }
         }
         _ = try CatalogQuery(db).frameworks(.init(companies: ["PayPal"]))
-        db.trace(nil)
         // Resolve the company, find its frameworks, then five eager loads.
         #expect(plans.count == 7, "\(plans)")
+        plans.removeAll()
+        _ = try CatalogQuery(db).frameworks(.init(companies: ["PayPal"]), including: [.language])
+        #expect(plans.count == 3, "\(plans)")
+        db.trace(nil)
         // The two statements that touch the big tables search indexes and never scan them.
         let company = try db.fetchAll(
             "EXPLAIN QUERY PLAN " + Company.filter(Company.named("PayPal")).makeSQL().sql,

@@ -81,8 +81,17 @@ public struct CatalogQuery {
 
     // MARK: - Answers
 
-    /// The frameworks matching `filters`, sorted by name, with languages, features and companies.
-    public func frameworks(_ filters: Filters) throws -> [FrameworkDetails] {
+    /// What to load besides each framework's own row.
+    public enum Detail: Sendable, CaseIterable {
+        case language, aliases, features, capabilities, companies
+    }
+
+    /// The frameworks matching `filters`, sorted by name, with the `details` asked for (each one
+    /// extra statement; a popular framework's companies can be many rows, so ask only for what
+    /// will be shown).
+    public func frameworks(_ filters: Filters, including details: Set<Detail> = Set(Detail.allCases)) throws
+        -> [FrameworkDetails]
+    {
         var query = Framework.all()
         for company in try resolve(filters.companies, Company.self, "company") {
             query = query.filter(Framework.companies.containing(company))
@@ -96,7 +105,7 @@ public struct CatalogQuery {
         for language in try resolve(filters.languages, Language.self, "language") {
             query = query.filter(Column("language_id") == language)
         }
-        return try details(of: query.fetchAll(db))
+        return try self.details(of: query.fetchAll(db), including: details)
     }
 
     /// The companies matching `filters`, sorted by name, each with the frameworks it uses.
@@ -189,14 +198,17 @@ public struct CatalogQuery {
         try query.fetchAll(db).compactMap(\.id)
     }
 
-    /// Frameworks with their language, aliases, features, capabilities and companies: five
-    /// statements whatever the number of frameworks.
-    func details(of frameworks: [Framework]) throws -> [FrameworkDetails] {
-        let languages = try Framework.language.load(for: frameworks, db)
-        let aliases = try Framework.aliases.load(for: frameworks, db)
-        let features = try Framework.features.load(for: frameworks, db)
-        let capabilities = try Framework.capabilities.load(for: frameworks, db)
-        let companies = try Framework.companies.load(for: frameworks, db)
+    /// Frameworks with the details asked for: one statement per detail, whatever the number of
+    /// frameworks.
+    func details(of frameworks: [Framework], including details: Set<Detail>) throws -> [FrameworkDetails] {
+        func load<T>(_ detail: Detail, _ body: () throws -> [Int64: T]) rethrows -> [Int64: T] {
+            details.contains(detail) ? try body() : [:]
+        }
+        let languages = try load(.language) { try Framework.language.load(for: frameworks, db) }
+        let aliases = try load(.aliases) { try Framework.aliases.load(for: frameworks, db) }
+        let features = try load(.features) { try Framework.features.load(for: frameworks, db) }
+        let capabilities = try load(.capabilities) { try Framework.capabilities.load(for: frameworks, db) }
+        let companies = try load(.companies) { try Framework.companies.load(for: frameworks, db) }
         return frameworks.map { framework in
             let id = framework.id ?? -1
             return FrameworkDetails(
