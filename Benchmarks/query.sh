@@ -14,6 +14,9 @@ db="$work/query-$companies.sqlite3"
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 swift build -c release --product catalog >/dev/null
 catalog=$(swift build -c release --show-bin-path)/catalog
+# The same binary with the Swift runtime and Foundation linked statically.
+swift build -c release --product catalog --static-swift-stdlib --scratch-path .build-static >/dev/null
+static=.build-static/release/catalog
 
 if [ ! -f "$db" ]; then
     echo "generating $db ..." >&2
@@ -49,8 +52,20 @@ WHERE f.id IN (SELECT framework_id FROM framework_companies WHERE company_id =
 
 echo "catalog answer:" && "$catalog" query --database "$db" --company "$name"
 echo "sqlite3 answer:" && sqlite3 "$db" "$sql"
-hyperfine --warmup 5 --runs 60 -N \
-    -n catalog "$catalog query --database $db --company '$name'" \
-    -n sqlite3 "sqlite3 $db \"$sql\"" \
-    -n catalog-json "$catalog query --database $db --company '$name' --format json" \
-    --export-markdown "$work/query.md"
+# hyperfine runs each command's runs together, so the whole comparison is run twice, in opposite
+# orders, to expose drift of the machine's speed.
+for order in forward backward; do
+    commands=(
+        -n sqlite3 "sqlite3 $db \"$sql\""
+        -n catalog-static "$static query --database $db --company '$name'"
+        -n catalog-dynamic "$catalog query --database $db --company '$name'"
+        -n catalog-static-version "$static --version"
+        -n catalog-static-json "$static query --database $db --company '$name' --format json"
+    )
+    if [ "$order" = backward ]; then
+        reversed=()
+        for ((i = ${#commands[@]} - 2; i >= 0; i -= 2)); do reversed+=("${commands[i]}" "${commands[i + 1]}"); done
+        commands=("${reversed[@]}")
+    fi
+    hyperfine --warmup 5 --runs 40 -N "${commands[@]}" --export-markdown "$work/query-$order.md"
+done

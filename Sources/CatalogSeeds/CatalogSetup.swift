@@ -55,11 +55,11 @@ public struct CatalogSetup {
             note(
                 "catalog: created \(databasePath) from \(migrationsDirectory)/ (\(migrated.migrations.count) migrations) "
                     + "and \(seedsDirectory)/ (\(rows) rows)")
-        } else {
-            let pending = try migrator.status().filter { $0.state == .pending }.count
-            if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
         }
-        return try open(.readOnly)
+        let db = try open(.readOnly)
+        let pending = try migrator.pendingVersions(in: db).count
+        if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
+        return db
     }
 
     private func open(_ mode: Connection.Mode) throws -> Connection {

@@ -97,6 +97,20 @@ public final class Migrator {
         return MigrationStatus.compute(migrations: migrations, records: records)
     }
 
+    /// The versions of migration files not in the ledger of `db`, judged by file names alone.
+    ///
+    /// The cheap check for commands that only read: it reads no file and computes no checksum
+    /// (`status()` does both), so it costs one directory listing and one query.
+    public func pendingVersions(in db: Connection) throws -> [String] {
+        guard FileSystem.isDirectory(migrationsDirectory) else {
+            throw MigrationError.directoryNotFound(migrationsDirectory)
+        }
+        let versions = try FileSystem.contentsOfDirectory(migrationsDirectory)
+            .compactMap { MigrationParser.splitFileName($0)?.0 }
+        let applied = Set(try Ledger.records(in: db).map(\.version))
+        return versions.filter { !applied.contains($0) }.sorted()
+    }
+
     // MARK: - Migrating
 
     /// Applies pending migrations in version order as one new batch.
