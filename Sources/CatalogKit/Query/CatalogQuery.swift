@@ -218,8 +218,14 @@ public struct CatalogQuery {
         }
     }
 
+    /// Distinct names, sorted ignoring ASCII case (each key computed once).
     private func names(_ records: [some Nameable]?) -> [String] {
-        Array(Set((records ?? []).map(\.name))).sorted { NameMatching.key($0) < NameMatching.key($1) }
+        var seen: Set<String> = []
+        var keyed: [(key: String, name: String)] = []
+        for record in records ?? [] where seen.insert(record.name).inserted {
+            keyed.append((NameMatching.key(record.name), record.name))
+        }
+        return keyed.sorted { $0.key < $1.key || ($0.key == $1.key && $0.name < $1.name) }.map(\.name)
     }
 
     /// The ids of records named (or aliased) `names`; an unknown name throws with a suggestion.
