@@ -27,6 +27,14 @@ struct ReadingOptions: ParsableArguments {
     @OptionGroup var seedOptions: SeedDirectoryOptions
     @OptionGroup var output: OutputOptions
 
+    /// Answers a reverse question (`CatalogQuery.companies`, `.features`, `.languages`) and prints it.
+    func printRelated(
+        _ question: (CatalogQuery) -> (CatalogQuery.Filters) throws -> [CatalogQuery.Related],
+        _ filters: CatalogQuery.Filters
+    ) throws {
+        output.print(CatalogQuery.Related.table(try question(try openQuery())(filters)))
+    }
+
     /// Opens the catalog, creating it from Migrations/ and Seeds/ when it does not exist yet.
     func openQuery() throws -> CatalogQuery {
         let db = try seedOptions.makeSetup(database).openForReading { note in Terminal.writeError(note) }
@@ -69,7 +77,7 @@ struct Query: ParsableCommand {
         @OptionGroup var options: ReadingOptions
 
         func run() throws {
-            options.output.print(CatalogQuery.Related.table(try options.openQuery().companies(filters.filters)))
+            try options.printRelated(CatalogQuery.companies, filters.filters)
         }
     }
 
@@ -81,7 +89,7 @@ struct Query: ParsableCommand {
         @OptionGroup var options: ReadingOptions
 
         func run() throws {
-            options.output.print(CatalogQuery.Related.table(try options.openQuery().features(filters.filters)))
+            try options.printRelated(CatalogQuery.features, filters.filters)
         }
     }
 
@@ -93,7 +101,7 @@ struct Query: ParsableCommand {
         @OptionGroup var options: ReadingOptions
 
         func run() throws {
-            options.output.print(CatalogQuery.Related.table(try options.openQuery().languages(filters.filters)))
+            try options.printRelated(CatalogQuery.languages, filters.filters)
         }
     }
 }
@@ -128,14 +136,14 @@ struct List: ParsableCommand {
     @OptionGroup var options: ReadingOptions
 
     func run() throws {
-        let query = try options.openQuery()
         switch subject {
         case .frameworks:
             let details = frameworkDetails(card: false, output: options.output)
-            printFrameworks(try query.frameworks(.init(), including: details), card: false, output: options.output)
-        case .companies: options.output.print(CatalogQuery.Related.table(try query.companies(.init())))
-        case .features: options.output.print(CatalogQuery.Related.table(try query.features(.init())))
-        case .languages: options.output.print(CatalogQuery.Related.table(try query.languages(.init())))
+            let frameworks = try options.openQuery().frameworks(.init(), including: details)
+            printFrameworks(frameworks, card: false, output: options.output)
+        case .companies: try options.printRelated(CatalogQuery.companies, .init())
+        case .features: try options.printRelated(CatalogQuery.features, .init())
+        case .languages: try options.printRelated(CatalogQuery.languages, .init())
         }
     }
 }

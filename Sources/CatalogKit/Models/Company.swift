@@ -1,7 +1,7 @@
 import CatalogSQLite
 
 /// A company known to use one or more frameworks (`companies`).
-public struct Company: FetchableRecord, PersistableRecord, Hashable, Sendable {
+public struct Company: NamedRecord {
     public var id: Int64?
     public var name: String
 
@@ -11,16 +11,6 @@ public struct Company: FetchableRecord, PersistableRecord, Hashable, Sendable {
     }
 
     public static let databaseTableName = "companies"
-    public static let databaseColumns = ["id", "name"]
-    public static let naturalKey = ["name"]
-    public static let defaultOrdering = [Column("name").ascIgnoringCase]
-
-    public init(row: Row) throws {
-        id = try row.decode(0)
-        name = try row.decode(1)
-    }
-
-    public var persistenceValues: [DatabaseValue] { [.text(name)] }
 
     /// The frameworks this company uses.
     public static let frameworks = Framework.companies.inverse

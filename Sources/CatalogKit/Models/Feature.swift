@@ -1,7 +1,7 @@
 import CatalogSQLite
 
 /// A feature one or more frameworks offer (`features`), e.g. "Simple API".
-public struct Feature: FetchableRecord, PersistableRecord, Hashable, Sendable {
+public struct Feature: NamedRecord {
     public var id: Int64?
     public var name: String
 
@@ -11,16 +11,6 @@ public struct Feature: FetchableRecord, PersistableRecord, Hashable, Sendable {
     }
 
     public static let databaseTableName = "features"
-    public static let databaseColumns = ["id", "name"]
-    public static let naturalKey = ["name"]
-    public static let defaultOrdering = [Column("name").ascIgnoringCase]
-
-    public init(row: Row) throws {
-        id = try row.decode(0)
-        name = try row.decode(1)
-    }
-
-    public var persistenceValues: [DatabaseValue] { [.text(name)] }
 
     /// The frameworks listing this feature.
     public static let frameworks = Framework.features.inverse

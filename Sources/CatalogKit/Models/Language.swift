@@ -1,7 +1,7 @@
 import CatalogSQLite
 
 /// A programming language frameworks are written in (`languages`).
-public struct Language: FetchableRecord, PersistableRecord, Hashable, Sendable {
+public struct Language: NamedRecord {
     public var id: Int64?
     public var name: String
 
@@ -11,16 +11,6 @@ public struct Language: FetchableRecord, PersistableRecord, Hashable, Sendable {
     }
 
     public static let databaseTableName = "languages"
-    public static let databaseColumns = ["id", "name"]
-    public static let naturalKey = ["name"]
-    public static let defaultOrdering = [Column("name").ascIgnoringCase]
-
-    public init(row: Row) throws {
-        id = try row.decode(0)
-        name = try row.decode(1)
-    }
-
-    public var persistenceValues: [DatabaseValue] { [.text(name)] }
 
     /// The frameworks written in this language.
     public static let frameworks = HasMany<Language, Framework>(foreignKey: "language_id")
