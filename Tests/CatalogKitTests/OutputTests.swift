@@ -1,4 +1,3 @@
-import CatalogSQLite
 import Testing
 
 @testable import CatalogKit
@@ -11,6 +10,50 @@ import Testing
             [.text("Ruby on Rails"), .integer(2004), .text("say \"hi\"\n\\ok")],
             [.text("x"), .real(1.5), .blob([0, 255])],
         ])
+
+    let lists = ResultTable(
+        columns: ["name", "frameworks", "open_source"],
+        rows: [
+            [.text("Pinterest, Inc."), .list(["Django", "Flask"]), .boolean(true)],
+            [.text("A|B \"quoted\""), .list([]), .null],
+        ])
+
+    @Test func jsonLinesCSVAndMarkdown() {
+        #expect(
+            OutputFormat.jsonl.render(lists) == """
+                {"name": "Pinterest, Inc.", "frameworks": ["Django", "Flask"], "open_source": true}
+                {"name": "A|B \\"quoted\\"", "frameworks": [], "open_source": null}
+
+                """)
+        #expect(
+            OutputFormat.csv.render(lists)
+                == "name,frameworks,open_source\r\n\"Pinterest, Inc.\",Django; Flask,true\r\n\"A|B \"\"quoted\"\"\",,\r\n"
+        )
+        #expect(
+            OutputFormat.markdown.render(lists) == """
+                | name | frameworks | open_source |
+                | --- | --- | --- |
+                | Pinterest, Inc. | Django, Flask | true |
+                | A\\|B "quoted" |  |  |
+
+                """)
+        #expect(CSVRenderer.field(" padded") == "\" padded\"")
+        #expect(CSVRenderer.field("two\nlines") == "\"two\nlines\"")
+    }
+
+    @Test func tablesFitATerminalAndBoldTheirHeaderOnlyWhenAsked() {
+        let wide = ResultTable(
+            columns: ["name", "frameworks"],
+            rows: [
+                [.text("Google"), .list(["Django", "Spring Boot", "Flask", "Express", "Laravel", "Ruby on Rails"])]
+            ])
+        let fitted = OutputFormat.table.render(wide, width: 40)
+        #expect(fitted.split(separator: "\n").allSatisfy { $0.count <= 40 })
+        #expect(fitted.contains("…"))
+        #expect(OutputFormat.table.render(wide).contains("Ruby on Rails"))
+        #expect(OutputFormat.table.render(wide, colour: true).hasPrefix("\u{1B}[1mname"))
+        #expect(!OutputFormat.table.render(wide).contains("\u{1B}"))
+    }
 
     @Test func tableAlignsColumnsAndEscapesLineBreaks() {
         #expect(
