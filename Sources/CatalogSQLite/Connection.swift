@@ -36,8 +36,11 @@ public final class Connection {
     public let mode: Mode
     private var statementCache: [String: Statement] = [:]
     private var savepointDepth = 0
-    /// The closure `trace(_:)` installed; SQLite holds an unretained pointer to it.
+    /// The closures installed by `trace(_:)`, `setAuthorizer(_:)` and `setProgressHandler`;
+    /// SQLite holds unretained pointers to them.
     var traceBox: TraceBox?
+    var authorizerBox: AuthorizerBox?
+    var progressBox: ProgressBox?
     /// How many statements this connection has prepared (cache hits excluded).
     public private(set) var preparationCount = 0
 
@@ -86,6 +89,9 @@ public final class Connection {
     deinit {
         statementCache.removeAll()
         if traceBox != nil { sqlite3_trace_v2(handle, 0, nil, nil) }
+        if authorizerBox != nil { sqlite3_set_authorizer(handle, nil, nil) }
+        if progressBox != nil { sqlite3_progress_handler(handle, 0, nil, nil) }
+        if SignalInterrupt.target == handle { SignalInterrupt.target = nil }
         sqlite3_close_v2(handle)
     }
 
@@ -165,6 +171,11 @@ public final class Connection {
         let statement = try makeStatement(sql: sql)
         statementCache[sql] = statement
         return statement
+    }
+
+    /// Finalizes every cached statement.
+    public func clearStatementCache() {
+        statementCache.removeAll()
     }
 
     /// The number of statements in the cache.

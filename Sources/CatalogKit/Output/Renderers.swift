@@ -1,20 +1,15 @@
 /// Aligned columns: header, dashes, rows; NULL is blank, lists are comma-separated.
 enum TextTableRenderer {
-    static func render(_ table: ResultTable, width: Int?, colour: Bool) -> String {
-        let cells = table.rows.map { row in row.map(text(for:)) }
-        var widths = table.columns.map(\.count)
+    /// Column widths for `cells` under `columns`, fitted to `width` when given.
+    static func widths(columns: [String], cells: [[String]], width: Int?) -> [Int] {
+        var widths = columns.map(\.count)
         for row in cells {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.count)
             }
         }
-        if let width { widths = fit(widths, into: width, minimums: table.columns.map(\.count)) }
-        var header = line(table.columns, widths: widths)
-        if colour { header = "\u{1B}[1m" + header.dropLast() + "\u{1B}[0m\n" }
-        var out = header
-        out += line(widths.map { String(repeating: "-", count: $0) }, widths: widths)
-        for row in cells { out += line(row, widths: widths) }
-        return out
+        if let width { widths = fit(widths, into: width, minimums: columns.map(\.count)) }
+        return widths
     }
 
     /// Column widths that fit `total` characters (with two spaces between columns), taking
@@ -33,7 +28,7 @@ enum TextTableRenderer {
         return widths
     }
 
-    private static func line(_ cells: [String], widths: [Int]) -> String {
+    static func line(_ cells: [String], widths: [Int]) -> String {
         var parts: [String] = []
         for (index, cell) in cells.enumerated() {
             let width = index < widths.count ? widths[index] : cell.count
@@ -88,15 +83,6 @@ enum TextTableRenderer {
 /// JSON: objects keyed by column name in column order; numbers are numbers, NULL is `null`,
 /// lists are arrays of strings, blobs are hexadecimal strings.
 enum JSONRenderer {
-    static func render(_ table: ResultTable) -> String {
-        guard !table.rows.isEmpty else { return "[]\n" }
-        return "[\n" + table.rows.map { "  " + object(table.columns, $0) }.joined(separator: ",\n") + "\n]\n"
-    }
-
-    static func renderLines(_ table: ResultTable) -> String {
-        table.rows.map { object(table.columns, $0) + "\n" }.joined()
-    }
-
     static func object(_ columns: [String], _ row: [OutputValue]) -> String {
         "{" + zip(columns, row).map { string($0) + ": " + json($1) }.joined(separator: ", ") + "}"
     }
@@ -138,14 +124,6 @@ enum JSONRenderer {
 /// RFC 4180: a header row, CRLF line ends, fields quoted when they hold a comma, a quote, a
 /// line break or edge spaces; NULL is an empty field; lists are joined with "; ".
 enum CSVRenderer {
-    static func render(_ table: ResultTable) -> String {
-        var out = table.columns.map(field).joined(separator: ",") + "\r\n"
-        for row in table.rows {
-            out += row.map { field(text(for: $0)) }.joined(separator: ",") + "\r\n"
-        }
-        return out
-    }
-
     static func text(for value: OutputValue) -> String {
         switch value {
         case .null: return ""
@@ -169,16 +147,10 @@ enum CSVRenderer {
 
 /// A GitHub-flavoured Markdown table: `|` escaped, line breaks as `<br>`, lists comma-separated.
 enum MarkdownRenderer {
-    static func render(_ table: ResultTable) -> String {
-        var out = "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"
-        out += "|" + table.columns.map { _ in " --- |" }.joined() + "\n"
-        for row in table.rows {
-            out +=
-                "| "
-                + row.map { escape(CSVRenderer.text(for: $0).replacingListSeparator(in: $0)) }
-                .joined(separator: " | ") + " |\n"
-        }
-        return out
+    /// A cell's text: CSV's, except that lists read better with commas.
+    static func text(for value: OutputValue) -> String {
+        if case .list(let items) = value { return items.joined(separator: ", ") }
+        return CSVRenderer.text(for: value)
     }
 
     static func escape(_ text: String) -> String {
@@ -191,13 +163,5 @@ enum MarkdownRenderer {
             }
         }
         return out
-    }
-}
-
-extension String {
-    /// Lists read better with commas than with CSV's semicolons.
-    fileprivate func replacingListSeparator(in value: OutputValue) -> String {
-        if case .list(let items) = value { return items.joined(separator: ", ") }
-        return self
     }
 }

@@ -58,12 +58,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     ///     fit. Nil (output to a pipe or file) never shortens anything.
     ///   - colour: for `table`, print the header in bold (ANSI).
     public func render(_ table: ResultTable, width: Int? = nil, colour: Bool = false) -> String {
-        switch self {
-        case .table: return TextTableRenderer.render(table, width: width, colour: colour)
-        case .json: return JSONRenderer.render(table)
-        case .jsonl: return JSONRenderer.renderLines(table)
-        case .csv: return CSVRenderer.render(table)
-        case .markdown: return MarkdownRenderer.render(table)
-        }
+        var out = ""
+        RowWriter(format: self, width: width, colour: colour) { out += $0 }.write(table)
+        return out
     }
 }

@@ -1,0 +1,130 @@
+import CSQLite
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One authorization request SQLite makes while preparing a statement.
+/// See <https://sqlite.org/c3ref/set_authorizer.html> and <https://sqlite.org/c3ref/c_alter_table.html>.
+public struct AuthorizerRequest: Sendable, Equatable {
+    /// The action code (`SQLITE_READ`, `SQLITE_INSERT`, ...).
+    public var action: Int32
+    /// The action's two arguments, the database name, and the trigger or view, when SQLite gives them.
+    public var first: String?
+    public var second: String?
+    public var database: String?
+    public var source: String?
+
+    public static let createIndex = SQLITE_CREATE_INDEX
+    public static let read = SQLITE_READ
+    public static let select = SQLITE_SELECT
+    public static let transaction = SQLITE_TRANSACTION
+    public static let update = SQLITE_UPDATE
+    public static let attach = SQLITE_ATTACH
+    public static let detach = SQLITE_DETACH
+    public static let pragma = SQLITE_PRAGMA
+    public static let function = SQLITE_FUNCTION
+    public static let savepoint = SQLITE_SAVEPOINT
+    public static let recursive = SQLITE_RECURSIVE
+}
+
+/// What the authorizer answers.
+public enum AuthorizerDecision: Sendable {
+    /// Let the statement do it.
+    case allow
+    /// Refuse: preparing the statement fails with `SQLITE_AUTH` ("not authorized").
+    case deny
+    /// Read NULL instead of the column / skip the action.
+    case ignore
+}
+
+extension Connection {
+    /// Installs `policy`, asked for every action of every statement prepared from now on, or
+    /// removes the authorizer when `policy` is nil.
+    public func setAuthorizer(_ policy: ((AuthorizerRequest) -> AuthorizerDecision)?) {
+        // Cached statements were authorized under the old policy.
+        clearStatementCache()
+        guard let policy else {
+            sqlite3_set_authorizer(handle, nil, nil)
+            authorizerBox = nil
+            return
+        }
+        let box = AuthorizerBox(policy)
+        authorizerBox = box
+        sqlite3_set_authorizer(
+            handle,
+            { context, action, first, second, database, source in
+                guard let context else { return SQLITE_DENY }
+                let request = AuthorizerRequest(
+                    action: action, first: first.map { String(cString: $0) }, second: second.map { String(cString: $0) },
+                    database: database.map { String(cString: $0) }, source: source.map { String(cString: $0) })
+                switch Unmanaged<AuthorizerBox>.fromOpaque(context).takeUnretainedValue().policy(request) {
+                case .allow: return SQLITE_OK
+                case .deny: return SQLITE_DENY
+                case .ignore: return SQLITE_IGNORE
+                }
+            }, Unmanaged.passUnretained(box).toOpaque())
+    }
+
+    /// Calls `body` every `instructions` virtual-machine instructions while a statement runs; when
+    /// it returns true the statement stops with `SQLITE_INTERRUPT`. Nil removes the handler.
+    /// See <https://sqlite.org/c3ref/progress_handler.html>.
+    public func setProgressHandler(every instructions: Int32 = 1_000, _ body: (() -> Bool)?) {
+        guard let body else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            progressBox = nil
+            return
+        }
+        let box = ProgressBox(body)
+        progressBox = box
+        sqlite3_progress_handler(
+            handle, instructions,
+            { context in
+                guard let context else { return 0 }
+                return Unmanaged<ProgressBox>.fromOpaque(context).takeUnretainedValue().body() ? 1 : 0
+            }, Unmanaged.passUnretained(box).toOpaque())
+    }
+
+    /// Makes a running statement stop with `SQLITE_INTERRUPT` (safe from another thread).
+    public func interrupt() {
+        sqlite3_interrupt(handle)
+    }
+
+    /// Makes Ctrl-C (SIGINT) interrupt this connection's running statement instead of killing the
+    /// process, as the sqlite3 shell does. A second Ctrl-C while nothing is interrupted still exits.
+    public func interruptOnControlC() {
+        SignalInterrupt.target = handle
+        signal(SIGINT) { _ in
+            if let target = SignalInterrupt.target {
+                sqlite3_interrupt(target)
+            } else {
+                _exit(130)
+            }
+        }
+    }
+
+    /// Stops `interruptOnControlC`: Ctrl-C ends the process again.
+    public func restoreControlC() {
+        SignalInterrupt.target = nil
+        signal(SIGINT, nil)  // SIG_DFL
+    }
+
+}
+
+/// The connection a SIGINT interrupts. A signal handler can only reach global state; the pointer
+/// is written before the handler is installed and read only by it.
+enum SignalInterrupt {
+    nonisolated(unsafe) static var target: OpaquePointer?
+}
+
+/// Keeps the authorizer closure alive while SQLite holds a pointer to it.
+final class AuthorizerBox {
+    let policy: (AuthorizerRequest) -> AuthorizerDecision
+    init(_ policy: @escaping (AuthorizerRequest) -> AuthorizerDecision) { self.policy = policy }
+}
+
+/// Keeps the progress closure alive while SQLite holds a pointer to it.
+final class ProgressBox {
+    let body: () -> Bool
+    init(_ body: @escaping () -> Bool) { self.body = body }
+}
