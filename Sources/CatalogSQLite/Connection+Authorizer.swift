@@ -20,6 +20,8 @@ public struct AuthorizerRequest: Sendable, Equatable {
     public static let select = SQLITE_SELECT
     public static let transaction = SQLITE_TRANSACTION
     public static let update = SQLITE_UPDATE
+    public static let insert = SQLITE_INSERT
+    public static let delete = SQLITE_DELETE
     public static let attach = SQLITE_ATTACH
     public static let detach = SQLITE_DETACH
     public static let pragma = SQLITE_PRAGMA
@@ -56,7 +58,8 @@ extension Connection {
             { context, action, first, second, database, source in
                 guard let context else { return SQLITE_DENY }
                 let request = AuthorizerRequest(
-                    action: action, first: first.map { String(cString: $0) }, second: second.map { String(cString: $0) },
+                    action: action, first: first.map { String(cString: $0) },
+                    second: second.map { String(cString: $0) },
                     database: database.map { String(cString: $0) }, source: source.map { String(cString: $0) })
                 switch Unmanaged<AuthorizerBox>.fromOpaque(context).takeUnretainedValue().policy(request) {
                 case .allow: return SQLITE_OK

@@ -1,5 +1,13 @@
+import CSQLite
+
 /// Byte-level helpers over SQL text, used to report where a statement starts.
-enum SQLText {
+public enum SQLText {
+    /// True when `sql` ends with a complete statement (`sqlite3_complete`): the semicolon is not
+    /// inside a string, comment or trigger body. An interactive prompt reads until this holds.
+    public static func isComplete(_ sql: String) -> Bool {
+        sqlite3_complete(sql) != 0
+    }
+
     /// The offset of the first byte at or after `offset` that is not white space or inside a
     /// `--` or `/* */` comment.
     static func skipSpaceAndComments(_ bytes: UnsafeBufferPointer<CChar>, from offset: Int, length: Int) -> Int {

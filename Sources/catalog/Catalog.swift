@@ -12,7 +12,7 @@ struct Catalog: ParsableCommand {
         commandName: "catalog",
         abstract: "Keep a catalog of backend web frameworks in SQLite: migrate its schema and answer questions.",
         version: "0.1.0",
-        subcommands: [Query.self, List.self, Migrate.self, Seed.self, Setup.self]
+        subcommands: [Query.self, List.self, SQL.self, Schema.self, Tables.self, Migrate.self, Seed.self, Setup.self]
     )
 }
 
@@ -70,6 +70,12 @@ struct CommandFailure: Error {
 
     init(_ message: String, exitCode: Int32 = 1) {
         self.message = "error: " + message
+        self.exitCode = exitCode
+    }
+
+    /// A message already formatted, `error:` prefix included.
+    init(raw message: String, exitCode: Int32 = 1) {
+        self.message = message
         self.exitCode = exitCode
     }
 }

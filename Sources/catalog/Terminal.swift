@@ -9,6 +9,12 @@ enum Terminal {
         writeToStderr(text + "\n")
     }
 
+    /// Writes `text` to stdout now (a prompt, with no newline).
+    static func writeToStdout(_ text: String) {
+        print(text, terminator: "")
+        fflush(nil)
+    }
+
     /// Writes raw text to file descriptor 2, after flushing what `print` buffered on stdout.
     static func writeToStderr(_ text: String) {
         fflush(nil)

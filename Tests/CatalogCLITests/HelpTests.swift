@@ -19,6 +19,11 @@ import Testing
                   query                   Answer relationship questions: which frameworks a
                                           company uses, and the reverse.
                   list                    List every framework, company, feature or language.
+                  sql                     Run ad-hoc SQL on the catalog: read-only unless
+                                          --write, stopped after --timeout.
+                  schema                  Print the catalog's CREATE statements (tables,
+                                          indexes, views, triggers) in a stable order.
+                  tables                  List the catalog's tables with row counts and columns.
                   migrate                 Apply, inspect and roll back the schema migrations in
                                           Migrations/.
                   seed                    Load Seeds/ into the database: idempotent,

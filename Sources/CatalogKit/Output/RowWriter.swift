@@ -54,7 +54,9 @@ public final class RowWriter {
         case .csv:
             write(values.map { CSVRenderer.field(CSVRenderer.text(for: $0)) }.joined(separator: ",") + "\r\n")
         case .markdown:
-            write("| " + values.map { MarkdownRenderer.escape(MarkdownRenderer.text(for: $0)) }.joined(separator: " | ") + " |\n")
+            write(
+                "| " + values.map { MarkdownRenderer.escape(MarkdownRenderer.text(for: $0)) }.joined(separator: " | ")
+                    + " |\n")
         }
     }
 

@@ -58,6 +58,17 @@ public enum FileSystem {
         }
     }
 
+    /// Writes `contents` to `path`, replacing the file atomically (a temporary file renamed over it).
+    public static func replaceFile(_ path: String, contents: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        try createFile(temporary, contents: contents)
+        if rename(temporary, path) != 0 {
+            let error = errno
+            unlink(temporary)
+            throw Failure(path: path, operation: "write", errno: error)
+        }
+    }
+
     /// The names in directory `path` (without `.` and `..`), unsorted.
     public static func contentsOfDirectory(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw Failure(path: path, operation: "list", errno: errno) }

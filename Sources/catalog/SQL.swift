@@ -1,0 +1,204 @@
+import ArgumentParser
+import CatalogKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `catalog sql`: ad-hoc SQL, read-only unless `--write`.
+struct SQL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run ad-hoc SQL on the catalog: read-only unless --write, stopped after --timeout.",
+        discussion: """
+            SQL comes from the argument, from --file, or from stdin ("-"); with none and a terminal on \
+            stdin, an interactive prompt opens. Several statements print their results in turn. \
+            Without --write, SQLite itself refuses anything that would change the catalog or reach \
+            another file.
+            """)
+
+    @Argument(help: ArgumentHelp("The SQL to run, or - to read it from stdin.", valueName: "sql"))
+    var sql: String?
+
+    @Option(help: ArgumentHelp("Read the SQL from this file.", valueName: "path"))
+    var file: String?
+
+    @Option(help: ArgumentHelp("A value for the next ? parameter (repeatable, in order).", valueName: "value"))
+    var param: [String] = []
+
+    @Flag(help: "Allow changes: the statements run in one transaction, rolled back on any error.")
+    var write = false
+
+    @Option(help: ArgumentHelp("Stop a statement that runs longer than this many seconds.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @OptionGroup var options: ReadingOptions
+
+    func validate() throws {
+        if sql != nil && file != nil { throw ValidationError("give the SQL as an argument or with --file, not both") }
+        guard timeout > 0, timeout <= 86_400 else {
+            throw ValidationError("--timeout must be a number of seconds from 0 to 86400")
+        }
+    }
+
+    func run() throws {
+        let session = try openSession()
+        if let script = try readScript() {
+            try execute(script, in: session, parameters: param)
+        } else if Terminal.isInteractive {
+            try Prompt(session: session, command: self).run()
+        } else {
+            throw ValidationError("no SQL given: pass it as an argument, with --file, or as - on stdin")
+        }
+    }
+
+    func openSession() throws -> SQLSession {
+        _ = try options.openQuery()  // creates the catalog on first use; refuses pending migrations
+        return try SQLSession(
+            path: options.database.databasePath, write: write,
+            busyTimeout: Int(min(options.database.lockTimeout, 86_400) * 1000))
+    }
+
+    private func readScript() throws -> String? {
+        if let file { return try text(FileSystem.readFile(file), from: file) }
+        guard let sql else { return nil }
+        if sql == "-" {
+            var bytes: [UInt8] = []
+            while let line = readLine(strippingNewline: false) { bytes += Array(line.utf8) }
+            return try text(bytes, from: "stdin")
+        }
+        return sql
+    }
+
+    private func text(_ bytes: [UInt8], from source: String) throws -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CommandFailure("the SQL in \(source) is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// Runs `script`, printing each result in the chosen format as rows arrive.
+    func execute(_ script: String, in session: SQLSession, parameters: [String]) throws {
+        let output = options.output
+        var results = 0
+        var writer: RowWriter?
+        session.db.interruptOnControlC()
+        defer { session.db.restoreControlC() }
+        do {
+            let changed = try session.run(script, parameters: parameters, timeout: timeout) { event in
+                switch event {
+                case .columns(let columns):
+                    if results > 0 && output.format == .table { print() }
+                    results += 1
+                    writer = RowWriter(format: output.format, width: Terminal.width, colour: Terminal.usesColour) {
+                        print($0, terminator: "")
+                    }
+                    writer?.begin(columns: columns)
+                case .row(let values): writer?.row(values)
+                case .end: writer?.end()
+                }
+            }
+            if write { print("\(changed) \(changed == 1 ? "row" : "rows") changed.") }
+        } catch let failure as SQLSession.Failure {
+            // Close a streamed JSON array; a table's buffered rows are not printed under an error.
+            if output.format != .table { writer?.end() }
+            var message = "error: \(failure)"
+            if let pointer = failure.pointer { message += "\n" + pointer }
+            if write { message += "\nerror: nothing was changed (the transaction was rolled back)" }
+            throw CommandFailure(raw: message)
+        }
+    }
+}
+
+/// A small interactive prompt: statements end with `;`; `.tables`, `.schema [NAME]`, `.history`,
+/// `.help` and `.quit`.
+struct Prompt {
+    let session: SQLSession
+    let command: SQL
+
+    func run() throws {
+        var history: [String] = []
+        var buffer = ""
+        print("catalog sql: statements end with ';'. Type .help for commands.")
+        while true {
+            Terminal.writeToStdout(buffer.isEmpty ? "catalog> " : "    ...> ")
+            guard let line = readLine() else {
+                print()
+                return
+            }
+            if buffer.isEmpty, line.hasPrefix(".") {
+                if try !dotCommand(line, history: history) { return }
+                continue
+            }
+            buffer += (buffer.isEmpty ? "" : "\n") + line
+            guard SQLText.isComplete(buffer) else { continue }
+            history.append(buffer)
+            do {
+                try command.execute(buffer, in: session, parameters: [])
+            } catch let failure as CommandFailure {
+                Terminal.writeError(failure.message)
+            }
+            buffer = ""
+        }
+    }
+
+    /// Runs a dot command; returns false to quit.
+    private func dotCommand(_ line: String, history: [String]) throws -> Bool {
+        let words = line.split(separator: " ").map(String.init)
+        switch words.first {
+        case ".quit", ".exit":
+            return false
+        case ".tables":
+            command.options.output.print(try SchemaDump.tables(session.db))
+        case ".schema":
+            print(try SchemaDump.sql(session.db, tables: Array(words.dropFirst())), terminator: "")
+        case ".history":
+            for (index, statement) in history.enumerated() { print("\(index + 1)  \(statement)") }
+        case ".help":
+            print(".tables  .schema [TABLE...]  .history  .quit")
+        default:
+            Terminal.writeError("error: unknown command \(words.first ?? ""); type .help")
+        }
+        return true
+    }
+}
+
+/// `catalog schema`: the CREATE statements, stable for code review.
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the catalog's CREATE statements (tables, indexes, views, triggers) in a stable order.")
+
+    @Argument(help: ArgumentHelp("Only these tables and their indexes and triggers.", valueName: "table"))
+    var tables: [String] = []
+
+    @Option(help: ArgumentHelp("Write the schema to this file instead of stdout.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var options: ReadingOptions
+
+    func run() throws {
+        _ = try options.openQuery()
+        let db = try Connection(path: options.database.databasePath, mode: .readOnly)
+        let unknown = try SchemaDump.unknownTables(db, tables)
+        if let first = unknown.first { throw CommandFailure("no table named \"\(first)\"") }
+        let text = try SchemaDump.sql(db, tables: tables)
+        if let output {
+            try FileSystem.replaceFile(output, contents: text)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
+
+/// `catalog tables`: tables with row counts and columns.
+struct Tables: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the catalog's tables with row counts and columns.")
+
+    @OptionGroup var options: ReadingOptions
+
+    func run() throws {
+        _ = try options.openQuery()
+        let db = try Connection(path: options.database.databasePath, mode: .readOnly)
+        options.output.print(try SchemaDump.tables(db))
+    }
+}

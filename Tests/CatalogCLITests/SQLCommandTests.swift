@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@Suite struct SQLCommandTests {
+    static let values = """
+        SELECT NULL AS n, 42 AS i, -1.5 AS r, 'a,b "q" ü 🚀' || char(10) || 'line2' AS t, x'00ff10' AS b
+        """
+
+    @Test func everyFormatRendersEveryKindOfValue() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let expected: [String: String] = [
+            "table": """
+            n  i   r     t                   b
+            -  --  ----  ------------------  ---------
+               42  -1.5  a,b "q" ü 🚀\\nline2  x'00ff10'
+
+            """,
+            "json":
+                "[\n  {\"n\": null, \"i\": 42, \"r\": -1.5, \"t\": \"a,b \\\"q\\\" ü 🚀\\nline2\", \"b\": \"00ff10\"}\n]\n",
+            "jsonl": "{\"n\": null, \"i\": 42, \"r\": -1.5, \"t\": \"a,b \\\"q\\\" ü 🚀\\nline2\", \"b\": \"00ff10\"}\n",
+            "csv": "n,i,r,t,b\r\n,42,-1.5,\"a,b \"\"q\"\" ü 🚀\nline2\",00ff10\r\n",
+            "markdown":
+                "| n | i | r | t | b |\n| --- | --- | --- | --- | --- |\n|  | 42 | -1.5 | a,b \"q\" ü 🚀<br>line2 | 00ff10 |\n",
+        ]
+        for (format, output) in expected {
+            let result = try sandbox.run(["sql", Self.values, "--format", format])
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            #expect(result.stdout == output, "\(format)")
+        }
+    }
+
+    @Test func refusedStatementsExitOneAndLeaveTheFileAlone() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: sandbox.root + "/catalog.sqlite3"))
+        let result = try sandbox.run(["sql", "DELETE FROM companies"])
+        #expect(result.exitCode == 1)
+        #expect(
+            result.stderr
+                == "error: statement 1 would modify the catalog or reach outside it (DELETE FROM companies); run with --write to allow changes\n"
+        )
+        let attach = try sandbox.run(["sql", "ATTACH 'elsewhere.sqlite3' AS e"])
+        #expect(attach.exitCode == 1)
+        #expect(!sandbox.exists("elsewhere.sqlite3"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: sandbox.root + "/catalog.sqlite3")) == before)
+    }
+
+    @Test func writeReportsChangesAndRollsBackOnError() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let ok = try sandbox.run(["sql", "--write", "UPDATE companies SET name = upper(name) WHERE name LIKE 'p%'"])
+        #expect(ok.stdout == "3 rows changed.\n")
+        let failed = try sandbox.run(["sql", "--write", "DELETE FROM framework_companies; SELECT nope"])
+        #expect(failed.exitCode == 1)
+        #expect(
+            failed.stderr == """
+                error: statement 2, line 1, column 41: no such column: nope (SQLITE_ERROR)
+                  DELETE FROM framework_companies; SELECT nope
+                                                          ^
+                error: nothing was changed (the transaction was rolled back)
+
+                """)
+        #expect(try sandbox.sqlite("SELECT count(*) FROM framework_companies") == "34\n")
+    }
+
+    @Test func sqlFromStdinFileAndParameters() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        try sandbox.write(
+            "q.sql",
+            "SELECT name FROM frameworks WHERE first_release_year = ? ORDER BY name;\nSELECT count(*) AS n FROM companies;\n"
+        )
+        let file = try sandbox.run(["sql", "--file", "q.sql", "--param", "2010", "--format", "jsonl"])
+        #expect(file.stdout == "{\"name\": \"Express\"}\n{\"name\": \"Flask\"}\n{\"n\": 32}\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "echo 'SELECT 1 + 1 AS two;' | '\(CLISandbox.binary)' sql - --format csv"]
+        process.currentDirectoryURL = URL(fileURLWithPath: sandbox.root)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output == "two\r\n2\r\n")
+        let missing = try sandbox.run(["sql"])
+        #expect(missing.exitCode == 2)
+    }
+
+    @Test func aRunawayQueryIsStopped() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let result = try sandbox.run([
+            "sql", "--timeout", "0.5",
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT max(i) FROM c",
+        ])
+        #expect(result.exitCode == 1)
+        #expect(result.stderr == "error: statement 1 was stopped after the --timeout of 0.5 s\n")
+    }
+
+    @Test func schemaIsStableAndTablesCountRows() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let first = try sandbox.run(["schema"])
+        #expect(first.exitCode == 0)
+        #expect(try sandbox.run(["schema"]).stdout == first.stdout)
+        #expect(first.stdout.hasPrefix("CREATE TABLE companies ("))
+        try sandbox.run(["schema", "--output", "schema.sql"])
+        #expect(try sandbox.read("schema.sql") == first.stdout)
+        #expect(try sandbox.sqlite(".read schema.sql", database: "copy.sqlite3") == "")
+        let copy = try sandbox.run(["schema", "--database", "copy.sqlite3"])
+        #expect(copy.stdout == first.stdout)
+        let unknown = try sandbox.run(["schema", "nope"])
+        #expect(unknown.exitCode == 1)
+        #expect(unknown.stderr == "error: no table named \"nope\"\n")
+        let tables = try sandbox.run(["tables", "--format", "csv"])
+        #expect(
+            tables.stdout.contains(
+                "\r\nframeworks,7,id; name; language_id; first_release_year; architecture_pattern; is_open_source; kind; description\r\n"
+            ))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func theInteractivePromptRunsStatementsAndDotCommands() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "\(CLISandbox.binary) sql --format csv", "/dev/null"]
+        process.currentDirectoryURL = URL(fileURLWithPath: sandbox.root)
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(
+            Data("SELECT count(*)\nAS n FROM languages;\n.history\nDELETE FROM languages;\n.quit\n".utf8))
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .replacingOccurrences(of: "\r", with: "")
+        process.waitUntilExit()
+        #expect(text.contains("catalog sql: statements end with ';'"))
+        #expect(text.contains("...> n\n6\n"))
+        #expect(text.contains("1  SELECT count(*)"))
+        #expect(text.contains("would modify the catalog"))
+        #expect(try sandbox.sqlite("SELECT count(*) FROM languages") == "6\n")
+    }
+}
