@@ -81,6 +81,24 @@ public final class Connection {
         }
     }
 
+    /// Opens `path` read-only, recovering it first when its last writer crashed.
+    ///
+    /// A read-only connection cannot roll back a hot journal or rebuild a WAL index, so after a
+    /// crash its first read fails (`SQLITE_READONLY_ROLLBACK`, `SQLITE_READONLY_RECOVERY`). Then a
+    /// read-write connection opens the file and reads its schema, which makes SQLite recover
+    /// it (running no other SQL), and the read-only connection is opened again.
+    public static func openReadOnly(path: String, busyTimeout: Int = 5_000) throws -> Connection {
+        do {
+            let db = try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+            _ = try db.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
+            return db
+        } catch let error as SQLiteError where ResultCode.readOnly ~= error.code {
+            _ = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)
+                .fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
+            return try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+        }
+    }
+
     /// Opens a private in-memory database.
     public static func inMemory() throws -> Connection {
         try Connection(path: ":memory:", mode: .create)

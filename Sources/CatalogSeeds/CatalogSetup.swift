@@ -63,8 +63,10 @@ public struct CatalogSetup {
     }
 
     private func open(_ mode: Connection.Mode) throws -> Connection {
+        let timeout = Int(min(lockTimeout, 86_400) * 1000)
         do {
-            return try Connection(path: databasePath, mode: mode, busyTimeout: Int(min(lockTimeout, 86_400) * 1000))
+            if mode == .readOnly { return try Connection.openReadOnly(path: databasePath, busyTimeout: timeout) }
+            return try Connection(path: databasePath, mode: mode, busyTimeout: timeout)
         } catch let error as SQLiteError {
             throw MigrationError.database(path: databasePath, message: error.description)
         }

@@ -35,10 +35,14 @@ struct ReadingOptions: ParsableArguments {
         output.print(CatalogQuery.Related.table(try question(try openQuery())(filters)))
     }
 
-    /// Opens the catalog, creating it from Migrations/ and Seeds/ when it does not exist yet.
+    /// Opens the catalog read-only, creating it from Migrations/ and Seeds/ when it does not
+    /// exist yet.
+    func openDatabase() throws -> Connection {
+        try seedOptions.makeSetup(database).openForReading { note in Terminal.writeError(note) }
+    }
+
     func openQuery() throws -> CatalogQuery {
-        let db = try seedOptions.makeSetup(database).openForReading { note in Terminal.writeError(note) }
-        return CatalogQuery(db)
+        CatalogQuery(try openDatabase())
     }
 }
 

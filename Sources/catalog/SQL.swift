@@ -53,7 +53,7 @@ struct SQL: ParsableCommand {
     }
 
     func openSession() throws -> SQLSession {
-        _ = try options.openQuery()  // creates the catalog on first use; refuses pending migrations
+        _ = try options.openDatabase()  // creates the catalog on first use; refuses pending migrations
         return try SQLSession(
             path: options.database.databasePath, write: write,
             busyTimeout: Int(min(options.database.lockTimeout, 86_400) * 1000))
@@ -177,8 +177,7 @@ struct Schema: ParsableCommand {
     @OptionGroup var options: ReadingOptions
 
     func run() throws {
-        _ = try options.openQuery()
-        let db = try Connection(path: options.database.databasePath, mode: .readOnly)
+        let db = try options.openDatabase()
         let unknown = try SchemaDump.unknownTables(db, tables)
         if let first = unknown.first { throw CommandFailure("no table named \"\(first)\"") }
         let text = try SchemaDump.sql(db, tables: tables)
@@ -197,8 +196,7 @@ struct Tables: ParsableCommand {
     @OptionGroup var options: ReadingOptions
 
     func run() throws {
-        _ = try options.openQuery()
-        let db = try Connection(path: options.database.databasePath, mode: .readOnly)
+        let db = try options.openDatabase()
         options.output.print(try SchemaDump.tables(db))
     }
 }

@@ -264,3 +264,48 @@ import Testing
         #expect(db.changes == 2)
     }
 }
+
+@Suite struct RecoveryTests {
+    /// Leaves a hot rollback journal behind: a sqlite3 process killed in the middle of a write
+    /// transaction that had already spilled pages into the database file.
+    func crashDuringWrite(_ path: String) throws {
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        setup.arguments = [
+            path,
+            "PRAGMA journal_mode = DELETE; CREATE TABLE t(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO t SELECT randomblob(1000) FROM n;",
+        ]
+        setup.standardOutput = FileHandle.nullDevice
+        try setup.run()
+        setup.waitUntilExit()
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        writer.arguments = [path]
+        let input = Pipe()
+        writer.standardInput = input
+        try writer.run()
+        input.fileHandleForWriting.write(
+            Data("PRAGMA cache_size = 2;\nBEGIN;\nUPDATE t SET x = randomblob(1000);\n".utf8))
+        // Wait until the journal exists and the update has written into the database file.
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: path + "-journal") { usleep(20_000) }
+        usleep(500_000)
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
+    func aReadOnlyOpenRecoversAHotJournalFirst() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/hot.sqlite3"
+            try crashDuringWrite(path)
+            #expect(FileManager.default.fileExists(atPath: path + "-journal"))
+            // A plain read-only connection cannot read it...
+            let plain = try Connection(path: path, mode: .readOnly)
+            #expect(throws: SQLiteError.self) { try plain.fetchAll("SELECT count(*) FROM t") }
+            // ...openReadOnly recovers it first: the interrupted update is rolled back.
+            let db = try Connection.openReadOnly(path: path)
+            #expect(try db.fetchValue("SELECT count(*) FROM t", as: Int.self) == 2000)
+            #expect(try db.fetchValue("PRAGMA integrity_check", as: String.self) == "ok")
+        }
+    }
+}

@@ -393,7 +393,7 @@ public final class Migrator {
     private func withReadOnlyDatabase<T>(_ body: (Connection?) throws -> T) throws -> T {
         guard FileSystem.exists(databasePath) else { return try body(nil) }
         return try wrappingSQLiteErrors {
-            let db = try Connection(path: databasePath, mode: .readOnly, busyTimeout: Self.milliseconds(lockTimeout))
+            let db = try Connection.openReadOnly(path: databasePath, busyTimeout: Self.milliseconds(lockTimeout))
             try Ledger.verify(db)
             return try body(db)
         }

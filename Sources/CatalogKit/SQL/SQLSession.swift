@@ -65,21 +65,12 @@ public final class SQLSession {
 
     /// Opens `path` for inspection (read-only) or, with `write`, for changes.
     ///
-    /// A read-only connection cannot open a database whose last writer crashed with a hot
-    /// journal (`SQLITE_READONLY_ROLLBACK`) or whose WAL needs recovery; then a read-write
-    /// connection opens it once, which makes SQLite recover it, running no user SQL.
+    /// A database whose last writer crashed is recovered first (`Connection.openReadOnly`).
     public init(path: String, write: Bool, busyTimeout: Int = 5_000) throws {
-        if write {
-            db = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)
-        } else {
-            do {
-                db = try Self.openReadOnly(path, busyTimeout: busyTimeout)
-            } catch let error as SQLiteError where ResultCode.readOnly ~= error.code || ResultCode.busy ~= error.code {
-                _ = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)
-                    .fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
-                db = try Self.openReadOnly(path, busyTimeout: busyTimeout)
-            }
-        }
+        db =
+            write
+            ? try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)
+            : try Connection.openReadOnly(path: path, busyTimeout: busyTimeout)
         allowsWrites = write
         try db.setConfig(.defensive, to: true)
         try db.setConfig(.trustedSchema, to: false)
@@ -88,12 +79,6 @@ public final class SQLSession {
             if decision == .deny { self.refusal = Self.describe(request) }
             return decision
         }
-    }
-
-    private static func openReadOnly(_ path: String, busyTimeout: Int) throws -> Connection {
-        let db = try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
-        _ = try db.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
-        return db
     }
 
     // MARK: - Policies
