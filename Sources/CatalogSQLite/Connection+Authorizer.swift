@@ -97,6 +97,11 @@ extension Connection {
     /// process, as the sqlite3 shell does. A second Ctrl-C while nothing is interrupted still exits.
     public func interruptOnControlC() {
         SignalInterrupt.target = handle
+        // A parent may have started us with SIGINT blocked (the mask is inherited); unblock it.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             if let target = SignalInterrupt.target {
                 sqlite3_interrupt(target)

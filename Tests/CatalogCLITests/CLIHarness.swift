@@ -115,6 +115,11 @@ final class RunningCLI: @unchecked Sendable {
         try process.run()
     }
 
+    /// Sends SIGINT, as Ctrl-C would.
+    func interrupt() {
+        process.interrupt()
+    }
+
     func wait() -> CLIResult {
         // Read both pipes before waiting, so a full pipe cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()

@@ -98,6 +98,20 @@ import Testing
         #expect(result.stderr == "error: statement 1 was stopped after the --timeout of 0.5 s\n")
     }
 
+    @Test func controlCInterruptsTheQueryCleanly() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let running = try sandbox.start([
+            "sql", "--timeout", "8",
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT max(i) FROM c",
+        ])
+        Thread.sleep(forTimeInterval: 1.0)  // let it start the query
+        running.interrupt()
+        let result = running.wait()
+        #expect(result.exitCode == 1)
+        #expect(result.stderr == "error: statement 1 was interrupted\n")
+    }
+
     @Test func schemaIsStableAndTablesCountRows() throws {
         let sandbox = try CLISandbox(.project)
         try sandbox.run(["setup"])
