@@ -66,8 +66,9 @@ final class CLISandbox {
         return process.wait()
     }
 
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCLI {
-        try RunningCLI(arguments: arguments, directory: root, environment: environment)
+    /// Starts `catalog` with `arguments`, or, with `shell`, the program that `arguments` names.
+    func start(_ arguments: [String], environment: [String: String] = [:], shell: Bool = false) throws -> RunningCLI {
+        try RunningCLI(arguments: arguments, directory: root, environment: environment, shell: shell)
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: root + "/" + name) }
@@ -99,9 +100,9 @@ final class RunningCLI: @unchecked Sendable {
     private let out = Pipe()
     private let err = Pipe()
 
-    init(arguments: [String], directory: String, environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: CLISandbox.binary)
-        process.arguments = arguments
+    init(arguments: [String], directory: String, environment: [String: String], shell: Bool = false) throws {
+        process.executableURL = URL(fileURLWithPath: shell ? arguments[0] : CLISandbox.binary)
+        process.arguments = shell ? Array(arguments.dropFirst()) : arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["CATALOG_DATABASE"] = nil
@@ -113,6 +114,11 @@ final class RunningCLI: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+    }
+
+    /// Sends SIGKILL: the process dies at once, wherever it is.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
     }
 
     /// Sends SIGINT, as Ctrl-C would.
