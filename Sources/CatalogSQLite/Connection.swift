@@ -51,7 +51,9 @@ public final class Connection {
     ///   - mode: read-write, read-only, or create-if-missing.
     ///   - busyTimeout: how long, in milliseconds, to wait for another connection's lock.
     /// - Throws: `SQLiteError` when the file cannot be opened or is not a database.
-    public init(path: String, mode: Mode = .create, busyTimeout: Int = 5_000) throws {
+    ///   - wal: switch a writable file database to the WAL journal (pass false to look at a
+    ///     file before changing anything in it, then call `enableWAL()`).
+    public init(path: String, mode: Mode = .create, busyTimeout: Int = 5_000, wal: Bool = true) throws {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
@@ -72,12 +74,15 @@ public final class Connection {
         try check(sqlite3_busy_timeout(db, Int32(clamping: busyTimeout)))
         // The first statement reads the header: a file that is not SQLite fails here.
         try execute("PRAGMA foreign_keys = ON")
-        if mode != .readOnly && !isInMemory {
-            let journal = try fetchOne("PRAGMA journal_mode = WAL")?.get(0, as: String.self)
-            if journal?.lowercased() != "wal" {
-                throw SQLiteError(
-                    code: .error, message: "could not switch \(path) to WAL (journal mode is \(journal ?? "?"))")
-            }
+        if mode != .readOnly && !isInMemory && wal { try enableWAL() }
+    }
+
+    /// Switches the database to the WAL journal (a no-op when it is already WAL).
+    public func enableWAL() throws {
+        let journal = try fetchOne("PRAGMA journal_mode = WAL")?.get(0, as: String.self)
+        if journal?.lowercased() != "wal" {
+            throw SQLiteError(
+                code: .error, message: "could not switch \(path) to WAL (journal mode is \(journal ?? "?"))")
         }
     }
 

@@ -34,7 +34,12 @@ public struct CatalogSetup {
         }
         let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
-        return try seeder.seed(try open(.readWrite), options: options, progress: progress)
+        let db = try open(.readWrite)
+        do {
+            return try seeder.seed(db, options: options, progress: progress)
+        } catch let error as SQLiteError {
+            throw SeedSetupError.writeFailed(database: databasePath, message: error.description)
+        }
     }
 
     /// `migrate` then `seed` (Rails' `db:setup`).

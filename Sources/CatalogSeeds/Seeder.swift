@@ -114,6 +114,8 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
     case noSeedFiles
     case databaseMissing(String)
     case pendingMigrations(database: String, count: Int)
+    /// SQLite failed while writing (disk full, I/O error, ...); the transaction was rolled back.
+    case writeFailed(database: String, message: String)
 
     public var description: String {
         switch self {
@@ -126,6 +128,8 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
         case .pendingMigrations(let database, let count):
             return
                 "\(database) has \(count) pending \(count == 1 ? "migration" : "migrations"); run `catalog migrate` first"
+        case .writeFailed(let database, let message):
+            return "\(database): \(message); the seed was rolled back and nothing was written"
         }
     }
 }

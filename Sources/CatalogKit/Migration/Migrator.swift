@@ -105,6 +105,7 @@ public final class Migrator {
         guard FileSystem.isDirectory(migrationsDirectory) else {
             throw MigrationError.directoryNotFound(migrationsDirectory)
         }
+        try Ledger.verify(db)
         let versions = try FileSystem.contentsOfDirectory(migrationsDirectory)
             .compactMap { MigrationParser.splitFileName($0)?.0 }
         let applied = Set(try Ledger.records(in: db).map(\.version))
@@ -413,8 +414,11 @@ public final class Migrator {
         let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         return try wrappingSQLiteErrors {
-            let db = try Connection(path: databasePath, mode: .create, busyTimeout: Self.milliseconds(lockTimeout))
+            // Look before changing anything: someone else's database keeps its journal mode too.
+            let db = try Connection(
+                path: databasePath, mode: .create, busyTimeout: Self.milliseconds(lockTimeout), wal: false)
             try Ledger.verify(db)
+            try db.enableWAL()
             try db.execute(Ledger.createSQL)
             return try body(db)
         }
