@@ -123,6 +123,20 @@ enum SeedFileReader {
         return valid ? record : nil
     }
 
+    /// The longest text a field may hold: names and descriptions are short; a longer value is a
+    /// broken or hostile file, not data.
+    static let maximumTextLength = 10_000
+
+    /// True for text YAML reads as a number when unquoted: decimal (with `_` separators),
+    /// exponent, hexadecimal `0x`, octal `0o` or a leading zero.
+    static func isYAMLNumber(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isNumber || "+-.".contains(first) else { return false }
+        let digits = text.filter { $0 != "_" }
+        if digits.hasPrefix("0x") { return Int(digits.dropFirst(2), radix: 16) != nil }
+        if digits.hasPrefix("0o") { return Int(digits.dropFirst(2), radix: 8) != nil }
+        return digits.allSatisfy { $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) } && Double(digits) != nil
+    }
+
     /// Words YAML 1.1 reads as booleans or null when unquoted.
     private static let yamlKeywords: Set<String> = [
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
@@ -149,13 +163,9 @@ enum SeedFileReader {
                     return .failure(
                         SeedIssue(file: file, location: item.location, message: "'\(field.name)': expected text items"))
                 }
-                if plain && yamlKeywords.contains(text.lowercased()) {
+                if case .failure(let message) = convert(text: text, plain: plain, to: SeedField(field.name, .text)) {
                     return .failure(
-                        SeedIssue(
-                            file: file, location: item.location,
-                            message:
-                                "'\(field.name)': plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"
-                        ))
+                        SeedIssue(file: file, location: item.location, message: "'\(field.name)': \(message.text)"))
                 }
                 values.append(Located(text, file: file, location: item.location))
             }
@@ -185,6 +195,12 @@ enum SeedFileReader {
             if checkKeywords && plain && yamlKeywords.contains(text.lowercased()) {
                 return .failure(
                     .init("plain \(text) is a boolean or null in YAML; quote it (\"\(text)\") to mean the text"))
+            }
+            if checkKeywords && plain && isYAMLNumber(text) {
+                return .failure(.init("plain \(text) is a number in YAML; quote it (\"\(text)\") to mean the text"))
+            }
+            if text.utf8.count > maximumTextLength {
+                return .failure(.init("is longer than \(maximumTextLength) bytes (\(text.utf8.count))"))
             }
             let trimmed = text.trimmingSpaces()
             if trimmed.isEmpty { return .failure(.init("is empty")) }

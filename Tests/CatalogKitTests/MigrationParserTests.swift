@@ -62,9 +62,16 @@ import Testing
         ) {
             try parse("-- migrate:up transaction:maybe\n-- migrate:down\n")
         }
-        // A comment that merely starts like a marker is SQL text, not a marker.
-        let migration = try parse("-- migrate:up\n-- migrate:upgrade note\n-- migrate:down\n")
-        #expect(migration.up.sql == "-- migrate:upgrade note")
+        // A misspelt marker is an error, not a comment: the section would silently vanish.
+        #expect(
+            throws: MigrationError.invalidFile(
+                file: file, line: 2,
+                reason: "has an unknown marker '-- migrate:upgrade' (expected '-- migrate:up' or '-- migrate:down')")
+        ) {
+            try parse("-- migrate:up\n-- migrate:upgrade note\n-- migrate:down\n")
+        }
+        // Other comments are SQL text.
+        #expect(try parse("-- migrate:up\n-- migrate up later\n-- migrate:down\n").up.sql == "-- migrate up later")
     }
 
     @Test(arguments: [

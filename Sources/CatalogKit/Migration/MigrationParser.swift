@@ -121,18 +121,18 @@ public enum MigrationParser {
         guard rest.hasPrefix("--") else { return nil }
         rest = rest.dropFirst(2).drop(while: { $0 == " " || $0 == "\t" })
         let direction: Direction
-        if rest.hasPrefix("migrate:up") {
-            direction = .up
-            rest = rest.dropFirst("migrate:up".count)
-        } else if rest.hasPrefix("migrate:down") {
-            direction = .down
-            rest = rest.dropFirst("migrate:down".count)
-        } else {
-            return nil
+        guard rest.hasPrefix("migrate:") else { return nil }
+        let word = rest.dropFirst("migrate:".count).prefix(while: { !$0.isWhitespace })
+        switch word {
+        case "up": direction = .up
+        case "down": direction = .down
+        default:
+            // A misspelt marker must not silently become a comment: the section would vanish.
+            throw MigrationError.invalidFile(
+                file: file, line: number,
+                reason: "has an unknown marker '-- migrate:\(word)' (expected '-- migrate:up' or '-- migrate:down')")
         }
-        if let next = rest.first, !next.isWhitespace {
-            return nil  // e.g. "-- migrate:upgrade notes": not a marker
-        }
+        rest = rest.dropFirst("migrate:".count + word.count)
         var transactional = true
         for option in rest.split(whereSeparator: { $0.isWhitespace }) {
             switch option {

@@ -1,0 +1,3 @@
+-- migrate:upp
+CREATE TABLE a(x);
+-- migrate:down
