@@ -5,6 +5,7 @@ let package = Package(
     name: "catalog",
     products: [
         .library(name: "CatalogKit", targets: ["CatalogKit"]),
+        .library(name: "CatalogSeeds", targets: ["CatalogSeeds"]),
         .executable(name: "catalog", targets: ["catalog"]),
     ],
     dependencies: [

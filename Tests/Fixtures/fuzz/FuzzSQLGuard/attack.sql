@@ -1,0 +1,1 @@
+ATTACH 'x' AS y; DELETE FROM t; PRAGMA query_only=OFF;
