@@ -25,6 +25,11 @@ public enum YAMLReader {
         if let deep = SeedText.firstNestingBeyond(maxDepth, in: text) {
             throw SeedSyntaxError(file: file, location: deep, message: "nesting deeper than \(maxDepth) levels")
         }
+        // Yams checks a mapping's keys for duplicates by hashing them, before our walker sees the
+        // tree: a key that is an alias or a collection makes that exponential (found by fuzzing).
+        if let (location, message) = SeedText.firstComplexKey(in: text) {
+            throw SeedSyntaxError(file: file, location: location, message: message)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -176,6 +181,52 @@ enum SeedText {
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" })
             return trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed == "---" || trimmed == "..."
         }
+    }
+
+    /// The first mapping key that is not plain text, if any: an explicit `? ` key, an alias
+    /// (`*name: value`), or a flow collection (`[a]: value`). Seed keys are field names, so a
+    /// conservative scan of the text can refuse these before Yams composes (and hashes) them.
+    static func firstComplexKey(in text: String) -> (SourceLocation, String)? {
+        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let scalars = Array(line.unicodeScalars)
+            var quote: Unicode.Scalar?
+            var previous: Unicode.Scalar = " "
+            var index = 0
+            func isKeyIndicator(at position: Int) -> Bool {
+                var next = position
+                while next < scalars.count && scalars[next] == " " { next += 1 }
+                guard next < scalars.count, scalars[next] == ":" else { return false }
+                return next + 1 == scalars.count || " \t,[]{}".unicodeScalars.contains(scalars[next + 1])
+            }
+            while index < scalars.count {
+                let scalar = scalars[index]
+                let location = SourceLocation(line: lineIndex + 1, column: index + 1)
+                if let open = quote {
+                    if scalar == open { quote = nil }
+                } else if scalar == "#" && (previous == " " || previous == "\t" || index == 0) {
+                    break
+                } else if " \t:-[{,?".unicodeScalars.contains(previous) || index == 0 {
+                    switch scalar {
+                    case "\"", "'":
+                        quote = scalar
+                    case "?" where index + 1 == scalars.count || scalars[index + 1] == " ":
+                        return (location, "explicit '? ' mapping keys are not allowed in seed files")
+                    case "*":
+                        var end = index + 1
+                        while end < scalars.count && !" \t,[]{}:".unicodeScalars.contains(scalars[end]) { end += 1 }
+                        if isKeyIndicator(at: end) { return (location, "an alias cannot be a mapping key") }
+                    default:
+                        break
+                    }
+                }
+                if quote == nil && (scalar == "]" || scalar == "}") && isKeyIndicator(at: index + 1) {
+                    return (location, "a mapping key must be plain text, not a list or map")
+                }
+                previous = scalar
+                index += 1
+            }
+        }
+        return nil
     }
 
     /// Where nesting first goes beyond `limit` levels, if it does: a conservative scan counting

@@ -79,6 +79,22 @@ import Testing
         #expect(throws: Never.self) { try parse("a: '" + String(repeating: "[", count: 500) + "' # [[[[\n") }
     }
 
+    @Test func keysThatAreNotPlainTextAreRefusedBeforeYamsHashesThem() {
+        #expect(
+            syntaxError("a: &a [1, 2]\nb: {*a: 1}\n")?.description
+                == "Seeds/test.yml:2:5: an alias cannot be a mapping key")
+        #expect(syntaxError("? [x]\n: 1\n")?.message == "explicit '? ' mapping keys are not allowed in seed files")
+        #expect(syntaxError("[x, y]: 1\n")?.message == "a mapping key must be plain text, not a list or map")
+        #expect(syntaxError("- {a: 1}: 2\n")?.message == "a mapping key must be plain text, not a list or map")
+        // Values that merely look similar are fine.
+        for text in [
+            "a: &x [1]\nb: *x\n", "- *x\n", "name: 'a: b'\n", "url: http://example.com/?q=1\n", "t: \"[x]: 1\"\n",
+            "# ? comment\nk: v\n", "list: [a, b]\nmap: {a: 1}\n",
+        ] {
+            #expect(SeedText.firstComplexKey(in: text) == nil, "\(text)")
+        }
+    }
+
     @Test func invalidUTF8AndNULBytesNameTheirPlace() {
         var bytes = Array("a: 1\nb: x".utf8)
         bytes.append(0xFF)
