@@ -5,6 +5,7 @@ import CatalogSeeds
 /// `catalog migrate ...`: apply, inspect and roll back schema migrations.
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "migrate",
         abstract: "Apply, inspect and roll back the schema migrations in Migrations/.",
         discussion: """
             Each migration runs in one BEGIN IMMEDIATE transaction together with its ledger row in \
@@ -59,6 +60,7 @@ extension Migrate {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show every migration, from the files and the ledger: applied, pending, missing or changed.")
 
         @OptionGroup var options: DatabaseOptions
@@ -78,6 +80,7 @@ extension Migrate {
 
     struct Rollback: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rollback",
             abstract: "Undo the last batch of migrations, newest applied first.")
 
         @OptionGroup var options: DatabaseOptions
@@ -110,6 +113,7 @@ extension Migrate {
 
     struct Redo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "redo",
             abstract: "Roll back the last N migrations (default 1) and apply them again.")
 
         @OptionGroup var options: DatabaseOptions
@@ -135,6 +139,7 @@ extension Migrate {
 
     struct Reset: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reset",
             abstract: "Roll back every applied migration (destroys data: asks first, or needs --force).")
 
         @OptionGroup var options: DatabaseOptions
@@ -160,6 +165,7 @@ extension Migrate {
 
     struct Fresh: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fresh",
             abstract: "Drop every table, view, index and trigger, then apply every migration (asks first, or --force).")
 
         @OptionGroup var options: DatabaseOptions
@@ -188,6 +194,7 @@ extension Migrate {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Create Migrations/<UTC timestamp>_<name>.sql with both section markers.")
 
         @OptionGroup var options: DatabaseOptions
@@ -205,6 +212,7 @@ extension Migrate {
 
     struct Repair: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "repair",
             abstract: "Accept a deliberate edit of an applied migration by recording its new checksum.")
 
         @OptionGroup var options: DatabaseOptions

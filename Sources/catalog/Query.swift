@@ -49,6 +49,7 @@ struct ReadingOptions: ParsableArguments {
 /// `catalog query ...`: relationship questions.
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "query",
         abstract: "Answer relationship questions: which frameworks a company uses, and the reverse.",
         discussion: """
             Names match ignoring case, and aliases match too. Every filter must hold: \
@@ -60,6 +61,7 @@ struct Query: ParsableCommand {
 
     struct Frameworks: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "frameworks",
             abstract: "The frameworks matching the filters (the default), sorted by name.")
 
         @OptionGroup var filters: QueryFilters
@@ -75,6 +77,7 @@ struct Query: ParsableCommand {
 
     struct Companies: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "companies",
             abstract: "The companies matching the filters, with the frameworks they use.")
 
         @OptionGroup var filters: QueryFilters
@@ -87,6 +90,7 @@ struct Query: ParsableCommand {
 
     struct Features: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "features",
             abstract: "The features matching the filters, with the frameworks that offer them.")
 
         @OptionGroup var filters: QueryFilters
@@ -99,6 +103,7 @@ struct Query: ParsableCommand {
 
     struct Languages: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "languages",
             abstract: "The languages matching the filters, with their frameworks.")
 
         @OptionGroup var filters: QueryFilters
@@ -132,6 +137,7 @@ func printFrameworks(_ frameworks: [CatalogQuery.FrameworkDetails], card: Bool, 
 /// `catalog list ...`: a whole table.
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List every framework, company, feature or language.")
 
     @Argument(help: ArgumentHelp("What to list: frameworks, companies, features or languages.", valueName: "kind"))

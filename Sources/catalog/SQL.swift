@@ -166,6 +166,7 @@ struct Prompt {
 /// `catalog schema`: the CREATE statements, stable for code review.
 struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "schema",
         abstract: "Print the catalog's CREATE statements (tables, indexes, views, triggers) in a stable order.")
 
     @Argument(help: ArgumentHelp("Only these tables and their indexes and triggers.", valueName: "table"))
@@ -191,7 +192,9 @@ struct Schema: ParsableCommand {
 
 /// `catalog tables`: tables with row counts and columns.
 struct Tables: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the catalog's tables with row counts and columns.")
+    static let configuration = CommandConfiguration(
+        commandName: "tables",
+        abstract: "List the catalog's tables with row counts and columns.")
 
     @OptionGroup var options: ReadingOptions
 

@@ -25,6 +25,7 @@ struct SeedDirectoryOptions: ParsableArguments {
 /// `catalog seed`: make the database match the seed files.
 struct Seed: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "seed",
         abstract: "Load Seeds/ into the database: idempotent, all-or-nothing, keyed on names.",
         discussion: """
             Every file is validated first; any problem is reported with its file, line and column and \
@@ -87,6 +88,7 @@ struct Seed: ParsableCommand {
 /// `catalog setup`: migrate, then seed.
 struct Setup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "setup",
         abstract: "Create or update the catalog: apply pending migrations, then load the seeds.")
 
     @OptionGroup var database: DatabaseOptions
