@@ -9,15 +9,17 @@ let targets = ["FuzzMigrationParser", "FuzzYAML", "FuzzJSON", "FuzzCSV", "FuzzSQ
 let package = Package(
     name: "catalog-fuzz",
     dependencies: [.package(name: "catalog", path: "..")],
-    targets: targets.map { name in
-        .executableTarget(
-            name: name,
-            dependencies: [
-                .product(name: "CatalogKit", package: "catalog"),
-                .product(name: "CatalogSeeds", package: "catalog"),
-            ],
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        )
-    },
+    targets: [.target(name: "FuzzSupport")]
+        + targets.map { name in
+            .executableTarget(
+                name: name,
+                dependencies: [
+                    "FuzzSupport",
+                    .product(name: "CatalogKit", package: "catalog"),
+                    .product(name: "CatalogSeeds", package: "catalog"),
+                ],
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            )
+        },
     swiftLanguageModes: [.v6]
 )
