@@ -97,12 +97,19 @@ public final class Connection {
             let db = try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
             _ = try db.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
             return db
-        } catch let error as SQLiteError where ResultCode.readOnly ~= error.code {
-            _ = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)
+        } catch let error as SQLiteError where recoverable.contains(error.code.rawValue) {
+            // wal: false: recovering someone else's file must not change its journal mode.
+            _ = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout, wal: false)
                 .fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
             return try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
         }
     }
+
+    /// `SQLITE_READONLY_RECOVERY`, `SQLITE_READONLY_ROLLBACK` and `SQLITE_READONLY_CANTINIT`: what a
+    /// read-only connection says when a crashed writer left work only a writer can finish.
+    private static let recoverable: Set<Int32> = [
+        SQLITE_READONLY | (1 << 8), SQLITE_READONLY | (3 << 8), SQLITE_READONLY | (5 << 8),
+    ]
 
     /// Opens a private in-memory database.
     public static func inMemory() throws -> Connection {

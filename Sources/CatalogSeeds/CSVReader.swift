@@ -237,6 +237,8 @@ struct CSVMachine {
     let file: String
     /// The longest field accepted, so that an unterminated quote cannot make memory grow with the file.
     var maxFieldBytes = 16 * 1024 * 1024
+    /// The most fields one record may have: a line of commas must not build millions of strings.
+    var maxFields = 10_000
     var tracksFieldLocations = true
     private var state = State.byteOrderMark(matched: 0)
     /// The location of the next byte.
@@ -291,9 +293,9 @@ struct CSVMachine {
             throw failure("unterminated quoted field", at: openingQuote)
         case .fieldStart:
             if tracksFieldLocations { locations.append(location) }
-            return endRecord()
+            return try endRecord()
         case .unquoted, .quoteInQuoted:
-            return endRecord()
+            return try endRecord()
         }
     }
 
@@ -348,10 +350,10 @@ struct CSVMachine {
         case .unquoted:
             switch byte {
             case Self.comma:
-                endField()
+                try endField()
                 state = .fieldStart
             case Self.lineFeed:
-                return endRecord()
+                return try endRecord()
             case Self.carriageReturn:
                 lastCarriageReturn = here
                 state = .carriageReturn
@@ -372,10 +374,10 @@ struct CSVMachine {
                 try append(byte)
                 state = .quoted
             case Self.comma:
-                endField()
+                try endField()
                 state = .fieldStart
             case Self.lineFeed:
-                return endRecord()
+                return try endRecord()
             case Self.carriageReturn:
                 lastCarriageReturn = here
                 state = .carriageReturn
@@ -386,7 +388,7 @@ struct CSVMachine {
             guard byte == Self.lineFeed else {
                 throw failure("carriage return without a line feed", at: lastCarriageReturn)
             }
-            return endRecord()
+            return try endRecord()
         }
         return nil
     }
@@ -399,10 +401,10 @@ struct CSVMachine {
             openingQuote = here
             state = .quoted
         case Self.comma:
-            endField()
+            try endField()
             state = .fieldStart
         case Self.lineFeed:
-            return endRecord()
+            return try endRecord()
         case Self.carriageReturn:
             lastCarriageReturn = here
             state = .carriageReturn
@@ -448,13 +450,16 @@ struct CSVMachine {
         field.append(byte)
     }
 
-    private mutating func endField() {
+    private mutating func endField() throws(SeedSyntaxError) {
+        guard fields.count < maxFields else {
+            throw failure("more than \(maxFields) fields in one record", at: fieldStart)
+        }
         fields.append(String(decoding: field, as: UTF8.self))
         field.removeAll(keepingCapacity: true)
     }
 
-    private mutating func endRecord() -> RawRecord {
-        endField()
+    private mutating func endRecord() throws(SeedSyntaxError) -> RawRecord {
+        try endField()
         let record = RawRecord(fields: fields, line: recordLine, locations: locations)
         fields = []
         locations = []

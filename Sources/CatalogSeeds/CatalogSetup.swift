@@ -55,7 +55,14 @@ public struct CatalogSetup {
     /// migrations are pending, this fails naming the command to run.
     public func openForReading(note: (String) -> Void) throws -> Connection {
         if !FileSystem.exists(databasePath) {
-            let (migrated, seeded) = try setup()
+            let (migrated, seeded): (Migrator.Report, SeedSummary)
+            do {
+                (migrated, seeded) = try setup()
+            } catch {
+                // Half a setup must not pass for a catalog next time: remove what was created.
+                for suffix in ["", "-wal", "-shm", "-journal"] { FileSystem.remove(databasePath + suffix) }
+                throw error
+            }
             let rows = seeded.tables.reduce(0) { $0 + $1.inserted }
             note(
                 "catalog: created \(databasePath) from \(migrationsDirectory)/ (\(migrated.migrations.count) migrations) "

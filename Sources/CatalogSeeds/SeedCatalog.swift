@@ -157,7 +157,10 @@ struct Namespace {
     func resolve(_ reference: Located<String>, log: inout IssueLog) -> String? {
         if let entry = entries[fold(reference.value)] { return entry.canonical }
         var message = "unknown \(kind.singular) \"\(reference.value)\""
-        if let suggestion = closest(to: reference.value) { message += " (did you mean \"\(suggestion)\"?)" }
+        // Suggestions cost an edit distance per known name: only for issues that will be shown.
+        if !log.isFull, let suggestion = closest(to: reference.value) {
+            message += " (did you mean \"\(suggestion)\"?)"
+        }
         log.add(reference.file, reference.location, message)
         return nil
     }

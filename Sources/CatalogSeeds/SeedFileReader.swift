@@ -199,6 +199,9 @@ enum SeedFileReader {
             if checkKeywords && plain && isYAMLNumber(text) {
                 return .failure(.init("plain \(text) is a number in YAML; quote it (\"\(text)\") to mean the text"))
             }
+            if text.unicodeScalars.contains("\0") {
+                return .failure(.init("contains a NUL character"))
+            }
             if text.utf8.count > maximumTextLength {
                 return .failure(.init("is longer than \(maximumTextLength) bytes (\(text.utf8.count))"))
             }
@@ -249,6 +252,7 @@ enum SeedFileReader {
         let header = reader.header
         let fields = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.name, $0) })
         var columns: [SeedField?] = []
+        var headerIsValid = true
         for (index, name) in header.enumerated() {
             if let field = fields[name] {
                 columns.append(field)
@@ -258,12 +262,15 @@ enum SeedFileReader {
                     "unknown column '\(name)' for \(kind.rawValue) (known: \(kind.fields.map(\.name).joined(separator: ", ")))"
                 )
                 columns.append(nil)
+                headerIsValid = false
             }
         }
         for field in kind.fields where field.required && !header.contains(field.name) {
             log.add(path, SourceLocation(line: 1, column: 1), "the header needs a '\(field.name)' column")
+            headerIsValid = false
         }
-        if !log.isEmpty { return [] }
+        // Rows under a broken header would only repeat its problem; other files' issues do not matter here.
+        if !headerIsValid { return [] }
         var records: [SeedRecord] = []
         while let row = try reader.next() {
             var record = SeedRecord(

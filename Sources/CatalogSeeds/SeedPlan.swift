@@ -186,22 +186,14 @@ struct SeedPlan {
             if let progress, done % 1_000 == 0 || done == total { progress(min(done, total), total) }
         }
 
-        // Prune first, links before the records they join.
+        // Links that go are removed first; records and aliases only after everything that
+        // stays has been written, so an alias can move off a record that is pruned and a
+        // framework can leave a language (ON DELETE RESTRICT) before that language goes.
         if prune {
             for table in LinkTable.allCases {
                 let extra = (links[table] ?? []).subtracting(table.desired(catalog))
                 try detach(extra, table: table, db)
             }
-            try pruneAliases(languageAliases, catalog.languages, owners: languages, db)
-            try pruneAliases(companyAliases, catalog.companies, owners: companies, db)
-            try pruneAliases(
-                frameworkAliases, catalog.frameworks.map { SeedCatalog.Entity(name: $0.name, aliases: $0.aliases) },
-                owners: frameworks, db)
-            let keepFrameworks = Set(catalog.frameworks.map { fold($0.name.value) })
-            for (key, framework) in frameworks where !keepFrameworks.contains(key) { try framework.delete(db) }
-            try pruneRecords(companies, keep: catalog.companies, db)
-            try pruneRecords(features, keep: catalog.features, db)
-            try pruneRecords(languages, keep: catalog.languages, db)
         }
 
         let languageIDs = try upsert(catalog.languages, existing: languages, make: { Language(name: $0) }, db, step)
@@ -247,6 +239,19 @@ struct SeedPlan {
                 step(ids.count)
             }
             step(table.desired(catalog).count - missing.count)
+        }
+
+        if prune {
+            try pruneAliases(languageAliases, catalog.languages, owners: languages, db)
+            try pruneAliases(companyAliases, catalog.companies, owners: companies, db)
+            try pruneAliases(
+                frameworkAliases, catalog.frameworks.map { SeedCatalog.Entity(name: $0.name, aliases: $0.aliases) },
+                owners: frameworks, db)
+            let keepFrameworks = Set(catalog.frameworks.map { fold($0.name.value) })
+            for (key, framework) in frameworks where !keepFrameworks.contains(key) { try framework.delete(db) }
+            try pruneRecords(companies, keep: catalog.companies, db)
+            try pruneRecords(features, keep: catalog.features, db)
+            try pruneRecords(languages, keep: catalog.languages, db)
         }
     }
 

@@ -175,6 +175,9 @@ struct IssueLog {
 
     var isEmpty: Bool { issues.isEmpty }
 
+    /// True once no further issue will be kept (work spent describing one is wasted).
+    var isFull: Bool { issues.count >= SeedValidationError.limit }
+
     func check() throws {
         if !issues.isEmpty { throw SeedValidationError(issues: issues.sorted(), omitted: omitted) }
     }

@@ -57,7 +57,10 @@ public struct Seeder {
         let catalog = try load()
         var summary: SeedSummary
         if options.dryRun {
-            summary = try SeedPlan(catalog: catalog, db: db, prune: options.prune).summary
+            // One snapshot: the counts must not mix states of a concurrent seed.
+            summary = try db.transaction(.deferred) {
+                try SeedPlan(catalog: catalog, db: db, prune: options.prune).summary
+            }
         } else {
             summary = try db.transaction {
                 let plan = try SeedPlan(catalog: catalog, db: db, prune: options.prune)

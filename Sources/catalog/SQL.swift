@@ -95,7 +95,9 @@ struct SQL: ParsableCommand {
                     }
                     writer?.begin(columns: columns)
                 case .row(let values): writer?.row(values)
-                case .end: writer?.end()
+                case .end:
+                    writer?.end()
+                    writer = nil
                 }
             }
             if write { print("\(changed) \(changed == 1 ? "row" : "rows") changed.") }

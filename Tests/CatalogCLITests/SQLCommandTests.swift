@@ -87,6 +87,14 @@ import Testing
         #expect(missing.exitCode == 2)
     }
 
+    @Test func jsonStaysValidWhenALaterStatementFails() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.run(["setup"])
+        let result = try sandbox.run(["sql", "--format", "json", "SELECT 1 AS one; SELECT * FROM nope"])
+        #expect(result.exitCode == 1)
+        #expect(result.stdout == "[\n  {\"one\": 1}\n]\n")
+    }
+
     @Test func aRunawayQueryIsStopped() throws {
         let sandbox = try CLISandbox(.project)
         try sandbox.run(["setup"])

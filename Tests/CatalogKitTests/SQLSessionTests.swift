@@ -141,3 +141,27 @@ import Testing
         #expect(try SchemaDump.unknownTables(db, ["languages", "nope"]) == ["nope"])
     }
 }
+
+@Suite struct SQLSessionReviewTests {
+    @Test func nativeCodeFunctionsAndTransactionStatementsAreRefusedWhereTheyCouldEscape() throws {
+        let sandbox = try Sandbox.withRealMigrations()
+        try sandbox.migrator().migrate()
+        for write in [false, true] {
+            let session = try SQLSession(path: sandbox.database, write: write)
+            #expect(throws: (any Error).self) { try session.run("SELECT hex(fts3_tokenizer('simple'))") { _ in } }
+        }
+        let writer = try SQLSession(path: sandbox.database, write: true)
+        try writer.run("INSERT INTO languages(name) VALUES ('Go')") { _ in }
+        do {
+            try writer.run("DELETE FROM languages; COMMIT; SELECT nope") { _ in }
+            Issue.record("COMMIT was not refused")
+        } catch let failure as SQLSession.Failure {
+            #expect(
+                failure
+                    == .refused(
+                        statement: 2, action: "COMMIT (--write runs everything in one transaction)", writeAllowed: true)
+            )
+        }
+        #expect(try sandbox.open().fetchValue("SELECT count(*) FROM languages", as: Int.self) == 1)
+    }
+}

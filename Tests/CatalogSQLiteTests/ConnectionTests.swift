@@ -306,6 +306,8 @@ import Testing
             let db = try Connection.openReadOnly(path: path)
             #expect(try db.fetchValue("SELECT count(*) FROM t", as: Int.self) == 2000)
             #expect(try db.fetchValue("PRAGMA integrity_check", as: String.self) == "ok")
+            // Recovering is all it does: the file keeps its rollback journal mode.
+            #expect(try db.fetchValue("PRAGMA journal_mode", as: String.self) == "delete")
         }
     }
 }

@@ -45,6 +45,15 @@ import Testing
             try query.frameworks(.init(features: ["simple api"])).map(\.framework.name) == ["Laravel", "Spring Boot"])
     }
 
+    @Test func aRecordsOwnNameWinsOverAnotherRecordsAlias() throws {
+        let db = try Connection(path: sandbox.database)
+        // An alias left behind by an earlier seed, spelt like another framework's name.
+        let flask = try #require(try Framework.filter(Column("name") == "Flask").fetchOne(db))
+        var alias = Alias<Framework>(ownerID: try #require(flask.id), alias: "django")
+        try alias.insert(db)
+        #expect(try CatalogQuery(db).frameworks(.init(frameworks: ["Django"])).map(\.framework.name) == ["Django"])
+    }
+
     @Test func unknownNamesSuggestTheClosestKnownName() throws {
         let query = try query()
         #expect(throws: CatalogQuery.UnknownName(kind: "company", name: "Paypall", suggestion: "PayPal")) {

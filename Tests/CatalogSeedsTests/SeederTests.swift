@@ -69,6 +69,54 @@ import Testing
         #expect(dry.isDryRun && !real.isDryRun)
     }
 
+    @Test func pruneCanMoveAnAliasAndAFrameworkOffRecordsThatGo() throws {
+        let sandbox = try SeedSandbox(copySeeds: false)
+        try sandbox.write(
+            "a.yml",
+            """
+            languages: [{name: Ruby}, {name: Crystal}]
+            frameworks:
+              - {name: Old, language: Ruby, kind: full-stack, aliases: [X]}
+              - {name: Rails, language: Ruby, kind: full-stack}
+            """)
+        try sandbox.seed()
+        // "Old" and "Ruby" leave the files; "X" moves to "New"; Rails moves to Crystal.
+        try sandbox.write(
+            "a.yml",
+            """
+            languages: [{name: Crystal}]
+            frameworks:
+              - {name: New, language: Crystal, kind: full-stack, aliases: [X]}
+              - {name: Rails, language: Crystal, kind: full-stack}
+            """)
+        let dry = try sandbox.seed(prune: true, dryRun: true)
+        let real = try sandbox.seed(prune: true)
+        #expect(dry.tables == real.tables)
+        let db = try sandbox.open()
+        #expect(try Framework.filter(Framework.named("X")).fetchOne(db)?.name == "New")
+        #expect(try Language.all().fetchAll(db).map(\.name) == ["Crystal"])
+        #expect(try sandbox.seed(prune: true).isUnchanged)
+    }
+
+    @Test func nulCharactersAreRefusedInEveryFormat() throws {
+        let sandbox = try SeedSandbox(copySeeds: false)
+        try sandbox.write("a.json", #"{"companies": [{"name": "Acme\u0000Corp"}]}"#)
+        try sandbox.writeBytes("b.companies.csv", Array("name\nBeta".utf8) + [0] + Array("Corp\n".utf8))
+        let issues = sandbox.issues().map { $0.replacingOccurrences(of: sandbox.seeds + "/", with: "") }
+        #expect(
+            issues == [
+                "a.json:1:25: 'name': contains a NUL character",
+                "b.companies.csv:2:1: 'name': contains a NUL character",
+            ])
+    }
+
+    @Test func aFailedFirstUseSetupLeavesNoHalfBuiltCatalog() throws {
+        let sandbox = try SeedSandbox(copySeeds: false, migrate: false)
+        try sandbox.write("bad.yml", "companies:\n  - nme: Acme\n")
+        #expect(throws: SeedValidationError.self) { try sandbox.setup.openForReading { _ in } }
+        #expect(!FileManager.default.fileExists(atPath: sandbox.database))
+    }
+
     // MARK: - Formats and order
 
     @Test func jsonAndCSVDescribeTheSameRecords() throws {

@@ -233,6 +233,8 @@ public struct CatalogQuery {
         throws -> [Int64]
     {
         try names.map { name in
+            // A record's own name wins over another record's alias that is spelt the same.
+            if let id = try Record.filter(Column("name").equalsIgnoringCase(name)).fetchOne(db)?.id { return id }
             if let id = try Record.filter(Record.named(name)).fetchOne(db)?.id { return id }
             let known = try Record.all().fetchAll(db).map(\.name) + Alias<Record>.all().fetchAll(db).map(\.alias)
             throw UnknownName(kind: kind, name: name, suggestion: NameMatching.closest(to: name, in: known))

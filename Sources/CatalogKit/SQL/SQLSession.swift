@@ -62,6 +62,8 @@ public final class SQLSession {
     public let db: Connection
     public let allowsWrites: Bool
     private var refusal: String?
+    /// True while the user's statements are prepared and run (not catalog's own BEGIN/COMMIT).
+    private var runningUserSQL = false
 
     /// Opens `path` for inspection (read-only) or, with `write`, for changes.
     ///
@@ -75,6 +77,8 @@ public final class SQLSession {
         try db.setConfig(.defensive, to: true)
         try db.setConfig(.trustedSchema, to: false)
         db.setAuthorizer { [unowned self] request in
+            // catalog's own BEGIN and COMMIT around a --write script are not the user's.
+            if request.action == AuthorizerRequest.transaction && !self.runningUserSQL { return .allow }
             let decision = write ? Self.writePolicy(request) : Self.readPolicy(request)
             if decision == .deny { self.refusal = Self.describe(request) }
             return decision
@@ -103,7 +107,7 @@ public final class SQLSession {
             AuthorizerRequest.transaction, AuthorizerRequest.savepoint:
             return .allow
         case AuthorizerRequest.function:
-            return request.second == "load_extension" ? .deny : .allow
+            return deniedFunctions.contains((request.second ?? "").lowercased()) ? .deny : .allow
         case AuthorizerRequest.pragma:
             let name = (request.first ?? "").lowercased()
             if reportingPragmas.contains(name) { return .allow }
@@ -119,10 +123,18 @@ public final class SQLSession {
         }
     }
 
+    /// Functions refused in both modes: `load_extension` runs native code, and the two-argument
+    /// `fts3_tokenizer` (this SQLite is built with `ENABLE_FTS3_TOKENIZER`) registers a native
+    /// function pointer, while its one-argument form leaks a heap address.
+    static let deniedFunctions: Set<String> = ["load_extension", "fts3_tokenizer"]
+
     static func writePolicy(_ request: AuthorizerRequest) -> AuthorizerDecision {
         switch request.action {
         case AuthorizerRequest.attach, AuthorizerRequest.detach: return .deny
-        case AuthorizerRequest.function: return request.second == "load_extension" ? .deny : .allow
+        // catalog's own transaction wraps the script: a user's COMMIT would end it early.
+        case AuthorizerRequest.transaction: return .deny
+        case AuthorizerRequest.function:
+            return deniedFunctions.contains((request.second ?? "").lowercased()) ? .deny : .allow
         case AuthorizerRequest.pragma:
             let name = (request.first ?? "").lowercased()
             return ["writable_schema", "journal_mode", "query_only", "trusted_schema"].contains(name)
@@ -140,6 +152,8 @@ public final class SQLSession {
         case AuthorizerRequest.pragma:
             return "PRAGMA " + (request.first ?? "") + (request.second.map { " = \($0)" } ?? "")
         case AuthorizerRequest.function: return "the function " + (request.second ?? "")
+        case AuthorizerRequest.transaction:
+            return (request.first ?? "a transaction statement") + " (--write runs everything in one transaction)"
         case AuthorizerRequest.insert: return "INSERT INTO" + target
         case AuthorizerRequest.update: return "UPDATE" + target
         case AuthorizerRequest.delete: return "DELETE FROM" + target
@@ -176,6 +190,8 @@ public final class SQLSession {
         _ script: String, _ parameters: [String], _ timeout: Double?, _ deadline: ContinuousClock.Instant?,
         _ clock: ContinuousClock, _ onEvent: (Event) -> Void
     ) throws {
+        runningUserSQL = true
+        defer { runningUserSQL = false }
         var remaining = parameters[...]
         var number = 0
         var running = false  // false while SQLite prepares the next statement

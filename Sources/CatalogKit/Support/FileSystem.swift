@@ -69,6 +69,11 @@ public enum FileSystem {
         }
     }
 
+    /// Removes the file at `path`, if there is one.
+    public static func remove(_ path: String) {
+        unlink(path)
+    }
+
     /// The names in directory `path` (without `.` and `..`), unsorted.
     public static func contentsOfDirectory(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw Failure(path: path, operation: "list", errno: errno) }

@@ -30,7 +30,10 @@ public enum NameMatching {
     public static func closest(to text: String, in candidates: some Sequence<String>) -> String? {
         let target = key(text)
         var best: (name: String, distance: Int)?
+        let bound = max(2, target.unicodeScalars.count / 3)
         for candidate in candidates {
+            // Names whose lengths differ by more than the bound cannot be near enough.
+            if abs(candidate.unicodeScalars.count - target.unicodeScalars.count) > bound { continue }
             let distance = distance(target, key(candidate))
             if let current = best,
                 distance > current.distance || (distance == current.distance && candidate >= current.name)
@@ -39,7 +42,7 @@ public enum NameMatching {
             }
             best = (candidate, distance)
         }
-        guard let best, best.distance <= max(2, target.unicodeScalars.count / 3) else { return nil }
+        guard let best, best.distance <= bound else { return nil }
         return best.name
     }
 }
