@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test catalog: the SQLite headers and
-# library (libsqlite3-dev), the sqlite3 shell (used by tests and benchmarks), and flock(1) from
-# util-linux (used by the lock tests). Does nothing when everything is present.
+# library (libsqlite3-dev), the sqlite3 shell (used by tests and benchmarks), flock(1) from
+# util-linux (the lock tests) and GNU time (the hostile-input tests' memory bound). Does nothing
+# when everything is present.
 set -euo pipefail
 
 missing=()
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+[ -x /usr/bin/time ] || missing+=(time)  # the hostile-input tests measure peak memory with it
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "bootstrap: installing ${missing[*]}" >&2
