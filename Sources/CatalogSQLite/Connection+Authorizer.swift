@@ -15,7 +15,6 @@ public struct AuthorizerRequest: Sendable, Equatable {
     public var database: String?
     public var source: String?
 
-    public static let createIndex = SQLITE_CREATE_INDEX
     public static let read = SQLITE_READ
     public static let select = SQLITE_SELECT
     public static let transaction = SQLITE_TRANSACTION

@@ -125,9 +125,6 @@ public final class Connection {
         sqlite3_close_v2(handle)
     }
 
-    /// The largest number of `?` parameters one statement may have (`SQLITE_LIMIT_VARIABLE_NUMBER`).
-    public var maximumParameterCount: Int { Int(sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) }
-
     /// True for `:memory:` and temporary databases.
     public var isInMemory: Bool { path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:") }
 

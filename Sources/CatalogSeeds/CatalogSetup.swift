@@ -75,7 +75,7 @@ public struct CatalogSetup {
     }
 
     private func open(_ mode: Connection.Mode) throws -> Connection {
-        let timeout = Int(min(lockTimeout, 86_400) * 1000)
+        let timeout = Migrator.milliseconds(lockTimeout)
         do {
             if mode == .readOnly { return try Connection.openReadOnly(path: databasePath, busyTimeout: timeout) }
             return try Connection(path: databasePath, mode: mode, busyTimeout: timeout)

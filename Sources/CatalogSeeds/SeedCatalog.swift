@@ -33,6 +33,9 @@ struct SeedCatalog {
     var frameworkFeatures: Set<Link> = []
     var frameworkCapabilities: Set<Link> = []
 
+    /// The frameworks as named entities with aliases, like languages and companies.
+    var frameworkEntities: [Entity] { frameworks.map { Entity(name: $0.name, aliases: $0.aliases) } }
+
     /// How many records and links the files describe.
     var size: Int {
         languages.count + features.count + companies.count + frameworks.count + frameworkCompanies.count

@@ -17,6 +17,8 @@ struct SeedPlan {
     private var frameworkAliases: [String: Alias<Framework>] = [:]
     private var companyAliases: [String: Alias<Company>] = [:]
     private var links: [LinkTable: Set<SeedCatalog.Link>] = [:]
+    /// Language id -> folded name, for comparing frameworks' languages by natural key.
+    private var languageKeys: [Int64: String] = [:]
 
     enum LinkTable: CaseIterable {
         case features, capabilities, companies
@@ -56,6 +58,7 @@ struct SeedPlan {
         languageAliases = try Self.byName(Alias<Language>.all().fetchAll(db), \.alias)
         frameworkAliases = try Self.byName(Alias<Framework>.all().fetchAll(db), \.alias)
         companyAliases = try Self.byName(Alias<Company>.all().fetchAll(db), \.alias)
+        languageKeys = Self.names(languages)
         let frameworkNames = Self.names(frameworks)
         let featureNames = Self.names(features)
         let companyNames = Self.names(companies)
@@ -106,7 +109,7 @@ struct SeedPlan {
         tables.append(frameworkCounts)
         tables.append(
             aliasCounts(
-                "framework_aliases", catalog.frameworks.map { SeedCatalog.Entity(name: $0.name, aliases: $0.aliases) },
+                "framework_aliases", catalog.frameworkEntities,
                 frameworkAliases, owners: frameworks))
         for table in LinkTable.allCases {
             let desired = table.desired(catalog)
@@ -166,7 +169,7 @@ struct SeedPlan {
 
     private func frameworkChange(_ entry: SeedCatalog.FrameworkEntry) -> Change {
         guard let current = frameworks[fold(entry.name.value)] else { return .insert }
-        let languageKey = Self.names(languages)[current.languageID]
+        let languageKey = languageKeys[current.languageID]
         let same =
             current.name == entry.name.value && languageKey == entry.language
             && current.firstReleaseYear == entry.released && current.architecturePattern == entry.architecture
@@ -221,7 +224,7 @@ struct SeedPlan {
         try upsertAliases(catalog.languages, existing: languageAliases, ids: languageIDs, db)
         try upsertAliases(catalog.companies, existing: companyAliases, ids: companyIDs, db)
         try upsertAliases(
-            catalog.frameworks.map { SeedCatalog.Entity(name: $0.name, aliases: $0.aliases) },
+            catalog.frameworkEntities,
             existing: frameworkAliases,
             ids: frameworkIDs, db)
 
@@ -242,11 +245,11 @@ struct SeedPlan {
         }
 
         if prune {
-            try pruneAliases(languageAliases, catalog.languages, owners: languages, db)
-            try pruneAliases(companyAliases, catalog.companies, owners: companies, db)
+            try pruneAliases(languageAliases, catalog.languages, db)
+            try pruneAliases(companyAliases, catalog.companies, db)
             try pruneAliases(
-                frameworkAliases, catalog.frameworks.map { SeedCatalog.Entity(name: $0.name, aliases: $0.aliases) },
-                owners: frameworks, db)
+                frameworkAliases, catalog.frameworkEntities,
+                db)
             let keepFrameworks = Set(catalog.frameworks.map { fold($0.name.value) })
             for (key, framework) in frameworks where !keepFrameworks.contains(key) { try framework.delete(db) }
             try pruneRecords(companies, keep: catalog.companies, db)
@@ -294,7 +297,7 @@ struct SeedPlan {
     }
 
     private func pruneAliases<Owner>(
-        _ existing: [String: Alias<Owner>], _ entities: [SeedCatalog.Entity], owners: [String: Owner], _ db: Connection
+        _ existing: [String: Alias<Owner>], _ entities: [SeedCatalog.Entity], _ db: Connection
     ) throws {
         let wanted = Set(entities.flatMap { $0.aliases.map { fold($0.value) } })
         for (key, alias) in existing where !wanted.contains(key) { try alias.delete(db) }

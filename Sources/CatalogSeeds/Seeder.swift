@@ -70,9 +70,7 @@ public struct Seeder {
         }
         summary.files = files.count
         summary.isDryRun = options.dryRun
-        let elapsed = ContinuousClock.now - start
-        summary.milliseconds = Int(
-            elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        summary.milliseconds = start.millisecondsElapsed
         return summary
     }
 }

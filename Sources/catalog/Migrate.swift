@@ -50,10 +50,7 @@ extension Migrate {
                     step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
                     dryRun: dryRun),
                 onEvent: Report.printEvent)
-            if let sql = report.dryRunSQL {
-                for line in sql { print(line) }
-                return
-            }
+            if Report.printDryRun(report) { return }
             Report.printApplied(report)
         }
     }
@@ -103,10 +100,7 @@ extension Migrate {
             let target: Migrator.RollbackTarget =
                 if let step { .steps(step) } else if let to { .after(version: to) } else { .lastBatch }
             let report = try options.makeMigrator().rollback(target, dryRun: dryRun, onEvent: Report.printEvent)
-            if let sql = report.dryRunSQL {
-                for line in sql { print(line) }
-                return
-            }
+            if Report.printDryRun(report) { return }
             Report.printRolledBack(report)
         }
     }
@@ -153,7 +147,7 @@ extension Migrate {
         func run() throws {
             let migrator = options.makeMigrator()
             if dryRun {
-                for line in try migrator.reset(dryRun: true).dryRunSQL ?? [] { print(line) }
+                Report.printDryRun(try migrator.reset(dryRun: true))
                 return
             }
             try Terminal.confirm(
@@ -239,6 +233,14 @@ enum Report {
             print(
                 "Dropped \(names.count) \(names.count == 1 ? "table, view or trigger" : "tables, views and triggers").")
         }
+    }
+
+    /// Prints a dry run's SQL, one statement or comment per line; false when `report` is a real run.
+    @discardableResult
+    static func printDryRun(_ report: Migrator.Report) -> Bool {
+        guard let sql = report.dryRunSQL else { return false }
+        for line in sql { print(line) }
+        return true
     }
 
     static func printApplied(_ report: Migrator.Report) {

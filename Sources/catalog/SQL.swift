@@ -56,7 +56,7 @@ struct SQL: ParsableCommand {
         _ = try options.openDatabase()  // creates the catalog on first use; refuses pending migrations
         return try SQLSession(
             path: options.database.databasePath, write: write,
-            busyTimeout: Int(min(options.database.lockTimeout, 86_400) * 1000))
+            busyTimeout: Migrator.milliseconds(options.database.lockTimeout))
     }
 
     private func readScript() throws -> String? {

@@ -33,7 +33,9 @@ import Testing
                 let state = line.replacingOccurrences(of: ",", with: "|").trimmingCharacters(
                     in: .whitespacesAndNewlines)
                 #expect(!state.hasPrefix("FAILED"))
-                #expect(state + "\n" == before || state + "\n" == after, "partial state \(state)")
+                #expect(
+                    state + "\n" == before || state + "\n" == after,
+                    "partial state \(state); before \(before), after \(after)")
                 observed += 1
             }
         }

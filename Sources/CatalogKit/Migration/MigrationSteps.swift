@@ -171,8 +171,7 @@ struct DatabaseStepRunner: StepRunner {
     }
 
     func elapsed(since start: ContinuousClock.Instant) -> Int {
-        let duration = ContinuousClock.now - start
-        return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        start.millisecondsElapsed
     }
 
     /// True for a statement whose first keyword is BEGIN, COMMIT, END or ROLLBACK (but not

@@ -404,7 +404,7 @@ public final class Migrator {
     public static let maximumLockTimeout: Double = 86_400
 
     /// `seconds` as whole milliseconds, clamped to 0...`maximumLockTimeout`.
-    static func milliseconds(_ seconds: Double) -> Int {
+    public static func milliseconds(_ seconds: Double) -> Int {
         guard seconds.isFinite else { return Int(maximumLockTimeout * 1000) }
         return Int(min(max(seconds, 0), maximumLockTimeout) * 1000)
     }

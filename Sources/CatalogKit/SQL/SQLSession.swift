@@ -173,7 +173,7 @@ public final class SQLSession {
         throws -> Int
     {
         let clock = ContinuousClock()
-        let deadline = timeout.map { clock.now.advanced(by: .milliseconds(Int(min($0, 86_400) * 1000))) }
+        let deadline = timeout.map { clock.now.advanced(by: .milliseconds(Migrator.milliseconds($0))) }
         db.setProgressHandler(every: 1_000) { deadline.map { clock.now > $0 } ?? false }
         defer { db.setProgressHandler(nil) }
         let before = db.totalChanges

@@ -15,8 +15,6 @@ public enum FileSystem {
 
         public var reason: String { String(cString: strerror(errno)) }
         public var description: String { "cannot \(operation) \(path): \(reason.lowercased())" }
-        /// True when the path does not exist.
-        public var isNotFound: Bool { errno == ENOENT }
         /// True when the path exists already.
         public var alreadyExists: Bool { errno == EEXIST }
     }
