@@ -183,48 +183,58 @@ enum SeedText {
         }
     }
 
-    /// The first mapping key that is not plain text, if any: an explicit `? ` key, an alias
-    /// (`*name: value`), or a flow collection (`[a]: value`). Seed keys are field names, so a
-    /// conservative scan of the text can refuse these before Yams composes (and hashes) them.
+    /// A mapping key that may hold an alias, if the text has one: an alias key (`*name: value`),
+    /// a flow collection key (`[a]: value`, `{a: 1}: value`) or an explicit `? ` key.
+    ///
+    /// Yams hashes every key while composing, and a key that holds an alias is hashed expanded,
+    /// which an alias bomb makes exponential. Only documents with an alias are at risk, so only
+    /// they are scanned, and the scan ignores quotes and comments on purpose: an earlier scan that
+    /// tracked quotes was fooled by a stray `'` in a plain scalar and by multi-line quoted text
+    /// (found by fuzzing). A false alarm needs an alias and key-like text in the same file.
     static func firstComplexKey(in text: String) -> (SourceLocation, String)? {
-        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let scalars = Array(line.unicodeScalars)
-            var quote: Unicode.Scalar?
-            var previous: Unicode.Scalar = " "
-            var index = 0
-            func isKeyIndicator(at position: Int) -> Bool {
-                var next = position
-                while next < scalars.count && scalars[next] == " " { next += 1 }
-                guard next < scalars.count, scalars[next] == ":" else { return false }
-                return next + 1 == scalars.count || " \t,[]{}".unicodeScalars.contains(scalars[next + 1])
+        let scalars = Array(text.unicodeScalars)
+        func isAnchorCharacter(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+                || scalar.value > 0x7F
+        }
+        var hasAlias = false
+        for index in scalars.indices.dropLast() where scalars[index] == "*" && isAnchorCharacter(scalars[index + 1]) {
+            hasAlias = true
+            break
+        }
+        guard hasAlias else { return nil }
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" }
+        /// True when `:` follows `position` on the same line, after blanks only.
+        func isKeyIndicator(at position: Int) -> Bool {
+            var next = position
+            while next < scalars.count && isBlank(scalars[next]) { next += 1 }
+            return next < scalars.count && scalars[next] == ":"
+        }
+        var line = 1
+        var column = 1
+        var previous: Unicode.Scalar = "\n"
+        for (index, scalar) in scalars.enumerated() {
+            let location = SourceLocation(line: line, column: column)
+            let startsToken =
+                previous == "\n" || previous == "\r" || isBlank(previous) || "[{,:".unicodeScalars.contains(previous)
+            if scalar == "?" && startsToken {
+                return (location, "explicit '? ' mapping keys are not allowed in a seed file that uses aliases")
             }
-            while index < scalars.count {
-                let scalar = scalars[index]
-                let location = SourceLocation(line: lineIndex + 1, column: index + 1)
-                if let open = quote {
-                    if scalar == open { quote = nil }
-                } else if scalar == "#" && (previous == " " || previous == "\t" || index == 0) {
-                    break
-                } else if " \t:-[{,?".unicodeScalars.contains(previous) || index == 0 {
-                    switch scalar {
-                    case "\"", "'":
-                        quote = scalar
-                    case "?" where index + 1 == scalars.count || scalars[index + 1] == " ":
-                        return (location, "explicit '? ' mapping keys are not allowed in seed files")
-                    case "*":
-                        var end = index + 1
-                        while end < scalars.count && !" \t,[]{}:".unicodeScalars.contains(scalars[end]) { end += 1 }
-                        if isKeyIndicator(at: end) { return (location, "an alias cannot be a mapping key") }
-                    default:
-                        break
-                    }
-                }
-                if quote == nil && (scalar == "]" || scalar == "}") && isKeyIndicator(at: index + 1) {
-                    return (location, "a mapping key must be plain text, not a list or map")
-                }
-                previous = scalar
-                index += 1
+            if scalar == "*" && index + 1 < scalars.count && isAnchorCharacter(scalars[index + 1]) {
+                var end = index + 1
+                while end < scalars.count && isAnchorCharacter(scalars[end]) { end += 1 }
+                if isKeyIndicator(at: end) { return (location, "an alias cannot be a mapping key") }
             }
+            if (scalar == "]" || scalar == "}") && isKeyIndicator(at: index + 1) {
+                return (location, "a mapping key must be plain text, not a list or map")
+            }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            previous = scalar
         }
         return nil
     }
