@@ -1,0 +1,3 @@
+import CatalogKit
+
+print("todo")
