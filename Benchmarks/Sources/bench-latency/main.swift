@@ -1,3 +1,105 @@
+// bench-latency DB --company NAME --framework NAME --feature NAME [--iterations N] [--warmup W] [--tsv FILE]
+//
+// Opens DB read-only through CatalogKit, as `catalog query` does, and answers each of the three
+// questions N times (default 5,000) on that one connection, after W warm-up answers (default
+// 500): what `catalog query --company NAME` and `--feature NAME` load for the table format (the
+// frameworks with their language), and what `--framework NAME` loads for its card (every
+// detail). Prints p50, p90, p99 and max per question in microseconds; --tsv FILE also writes
+// them tab-separated after a header line: query, iterations, rows, p50_us, p90_us, p99_us, max_us.
+
+import BenchSupport
 import CatalogKit
 
-print("todo")
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let usage =
+    "usage: bench-latency DB --company NAME --framework NAME --feature NAME [--iterations N] [--warmup W] [--tsv FILE]"
+
+var database: String?
+var company: String?
+var framework: String?
+var feature: String?
+var iterations = 5_000
+var warmup = 500
+var tsvPath: String?
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+while !arguments.isEmpty {
+    let argument = arguments.removeFirst()
+    func value() -> String {
+        guard !arguments.isEmpty else { fail(usage, status: 2) }
+        return arguments.removeFirst()
+    }
+    switch argument {
+    case "--company": company = value()
+    case "--framework": framework = value()
+    case "--feature": feature = value()
+    case "--iterations":
+        guard let count = Int(value()), count > 0 else { fail(usage, status: 2) }
+        iterations = count
+    case "--warmup":
+        guard let count = Int(value()), count >= 0 else { fail(usage, status: 2) }
+        warmup = count
+    case "--tsv": tsvPath = value()
+    default:
+        guard database == nil, !argument.hasPrefix("--") else { fail(usage, status: 2) }
+        database = argument
+    }
+}
+guard let database, let company, let framework, let feature else { fail(usage, status: 2) }
+
+let db: Connection
+do {
+    db = try Connection.openReadOnly(path: database)
+} catch {
+    fail("bench-latency: cannot open \(database): \(error)")
+}
+let query = CatalogQuery(db)
+
+struct Question {
+    var name: String
+    var filters: CatalogQuery.Filters
+    var details: Set<CatalogQuery.Detail>
+}
+
+let questions = [
+    Question(name: "--company", filters: .init(companies: [company]), details: [.language]),
+    Question(name: "--framework", filters: .init(frameworks: [framework]), details: Set(CatalogQuery.Detail.allCases)),
+    Question(name: "--feature", filters: .init(features: [feature]), details: [.language]),
+]
+
+var table: [[String]] = [["query", "rows", "p50 us", "p90 us", "p99 us", "max us"]]
+var tsv = "query\titerations\trows\tp50_us\tp90_us\tp99_us\tmax_us\n"
+for question in questions {
+    var rows = 0
+    var samples: [Double] = []
+    samples.reserveCapacity(iterations)
+    do {
+        for round in 0..<(warmup + iterations) {
+            let start = monotonicNanoseconds()
+            let answer = try query.frameworks(question.filters, including: question.details)
+            let elapsed = monotonicNanoseconds() - start
+            rows = answer.count
+            if round >= warmup { samples.append(Double(elapsed) / 1_000) }
+        }
+    } catch {
+        fail("bench-latency: \(question.name) failed: \(error)")
+    }
+    if rows == 0 { fail("bench-latency: \(question.name) found no framework; pick a name that has an answer") }
+    let summary = Summary(samples)
+    let figures = [summary.percentile(0.5), summary.percentile(0.9), summary.percentile(0.99), summary.max]
+    table.append([question.name, String(rows)] + figures.map { fixed($0, 1) })
+    tsv += ([question.name, String(iterations), String(rows)] + figures.map { fixed($0, 1) }).joined(separator: "\t")
+    tsv += "\n"
+}
+let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max() ?? 0 }
+for row in table {
+    writeOutput(row.enumerated().map { pad($1, widths[$0]) }.joined(separator: "  ") + "\n")
+}
+if let tsvPath {
+    guard let file = fopen(tsvPath, "w") else { fail("bench-latency: cannot write \(tsvPath)") }
+    _ = fputs(tsv, file)
+    if fclose(file) != 0 { fail("bench-latency: cannot write \(tsvPath)") }
+}
