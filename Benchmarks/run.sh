@@ -23,7 +23,8 @@
 #
 # Environment: CATALOG_SRC=DIR builds and measures the catalog package in DIR instead of this
 # checkout (e.g. an exported commit while the working tree is being edited; its Migrations/ are
-# used too); CATALOG_REV names that revision in the report. SQLITE_CACHE_KIB sets the sqlite3
+# used too); CATALOG_REV names that revision in the report. bench-latency always links the
+# working tree's CatalogKit (this package depends on `..`). SQLITE_CACHE_KIB sets the sqlite3
 # route's page cache (default 2000, SQLite's default, which catalog does not change).
 # Needs: swift, sqlite3 (scripts/bootstrap.sh installs it), sha256sum, awk.
 set -euo pipefail
