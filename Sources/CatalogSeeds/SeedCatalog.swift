@@ -19,10 +19,15 @@ struct SeedCatalog {
         var aliases: [Located<String>]
     }
 
-    /// A link between two records, by their folded names.
-    struct Link: Hashable {
-        var framework: String
-        var other: String
+    /// A link between two records of the files, by their places in `frameworks` and in
+    /// `companies` or `features`: 8 bytes, so millions of links cost tens of megabytes.
+    struct Link: Hashable, Comparable {
+        var framework: Int32
+        var other: Int32
+
+        static func < (lhs: Link, rhs: Link) -> Bool {
+            (lhs.framework, lhs.other) < (rhs.framework, rhs.other)
+        }
     }
 
     var languages: [Entity] = []
@@ -44,121 +49,165 @@ struct SeedCatalog {
 
     /// Builds the catalog from `records`, logging duplicates and dangling references.
     static func build(_ records: [SeedRecord], log: inout IssueLog) -> SeedCatalog {
-        var catalog = SeedCatalog()
-        var languageNames = Namespace(kind: .languages)
-        var featureNames = Namespace(kind: .features)
-        var companyNames = Namespace(kind: .companies)
-        var frameworkNames = Namespace(kind: .frameworks)
+        var builder = Builder()
+        for record in records where !record.kind.isLink && record.kind != .frameworks {
+            builder.declare(record, log: &log)
+        }
+        for record in records where record.kind == .frameworks { builder.addFramework(record, log: &log) }
+        for record in records where record.kind.isLink { builder.addLink(record, log: &log) }
+        return builder.catalog
+    }
 
-        // Referenced kinds first, whatever the order of files.
-        for record in records {
-            guard let name = record.text("name") else { continue }
-            let aliases = record.list("aliases")
+    /// Builds a catalog record by record, in three phases: named records (languages, features,
+    /// companies), then frameworks (which refer to them), then links (which refer to frameworks).
+    struct Builder {
+        private var building = SeedCatalog()
+        private var languageNames = Namespace(kind: .languages)
+        private var featureNames = Namespace(kind: .features)
+        private var companyNames = Namespace(kind: .companies)
+        private var frameworkNames = Namespace(kind: .frameworks)
+
+        /// The catalog built so far.
+        var catalog: SeedCatalog {
+            var catalog = building
+            catalog.languages = languageNames.entities
+            catalog.features = featureNames.entities
+            catalog.companies = companyNames.entities
+            return catalog
+        }
+
+        /// Declares a language, feature or company.
+        mutating func declare(_ record: SeedRecord, log: inout IssueLog) {
+            guard let name = record.text("name") else { return }
             switch record.kind {
             case .languages:
-                if languageNames.declare(name, aliases: aliases, log: &log) {
-                    catalog.languages.append(Entity(name: name, aliases: aliases))
-                }
+                _ = languageNames.declare(name, aliases: record.list("aliases"), log: &log)
             case .features:
-                if featureNames.declare(name, aliases: [], log: &log) { catalog.features.append(Entity(name: name)) }
+                _ = featureNames.declare(name, aliases: [], log: &log)
             case .companies:
-                if companyNames.declare(name, aliases: aliases, log: &log) {
-                    catalog.companies.append(Entity(name: name, aliases: aliases))
-                }
+                _ = companyNames.declare(name, aliases: record.list("aliases"), log: &log)
             default:
                 break
             }
         }
-        for record in records where record.kind == .frameworks {
-            guard let name = record.text("name"), let language = record.text("language") else { continue }
+
+        /// Adds a framework, once every language, feature and company is declared.
+        mutating func addFramework(_ record: SeedRecord, log: inout IssueLog) {
+            guard let name = record.text("name"), let language = record.text("language") else { return }
             let aliases = record.list("aliases")
-            guard frameworkNames.declare(name, aliases: aliases, log: &log) else { continue }
-            let languageKey = languageNames.resolve(language, log: &log)
-            let key = fold(name.value)
+            guard let framework = frameworkNames.declare(name, aliases: aliases, log: &log) else { return }
+            let languageKey = languageNames.resolve(language, log: &log).map { fold(languageNames.name($0).value) }
             for feature in record.list("features") {
                 if let other = featureNames.resolve(feature, log: &log) {
-                    catalog.frameworkFeatures.insert(Link(framework: key, other: other))
+                    building.frameworkFeatures.insert(Link(framework: framework, other: other))
                 }
             }
             for capability in record.list("capabilities") {
                 if let other = featureNames.resolve(capability, log: &log) {
-                    catalog.frameworkCapabilities.insert(Link(framework: key, other: other))
+                    building.frameworkCapabilities.insert(Link(framework: framework, other: other))
                 }
             }
             for company in record.list("companies") {
                 if let other = companyNames.resolve(company, log: &log) {
-                    catalog.frameworkCompanies.insert(Link(framework: key, other: other))
+                    building.frameworkCompanies.insert(Link(framework: framework, other: other))
                 }
             }
-            guard let languageKey else { continue }
-            catalog.frameworks.append(
+            // A framework keeps its place even when its language is unknown (the run fails on
+            // the logged issue anyway): links refer to frameworks by place.
+            building.frameworks.append(
                 FrameworkEntry(
-                    name: name, language: languageKey, released: record.integer("released"),
+                    name: name, language: languageKey ?? "", released: record.integer("released"),
                     architecture: record.text("architecture")?.value, openSource: record.boolean("open_source") ?? true,
                     kind: record.text("kind")?.value ?? "full-stack", description: record.text("description")?.value,
                     aliases: aliases))
         }
-        // Link files refer to frameworks too, so they come last.
-        for record in records {
-            let target: (Namespace, WritableKeyPath<SeedCatalog, Set<Link>>, String)
+
+        /// Adds a link record, once every framework is added.
+        mutating func addLink(_ record: SeedRecord, log: inout IssueLog) {
+            let field = record.kind == .frameworkCompanies ? "company" : "feature"
+            guard let frameworkName = record.text("framework"), let otherName = record.text(field) else { return }
+            let framework = frameworkNames.resolve(frameworkName, log: &log)
+            let other =
+                record.kind == .frameworkCompanies
+                ? companyNames.resolve(otherName, log: &log) : featureNames.resolve(otherName, log: &log)
+            guard let framework, let other else { return }
+            let link = Link(framework: framework, other: other)
             switch record.kind {
-            case .frameworkCompanies: target = (companyNames, \.frameworkCompanies, "company")
-            case .frameworkFeatures: target = (featureNames, \.frameworkFeatures, "feature")
-            case .frameworkCapabilities: target = (featureNames, \.frameworkCapabilities, "feature")
-            default: continue
-            }
-            guard let framework = record.text("framework"), let other = record.text(target.2) else { continue }
-            let frameworkKey = frameworkNames.resolve(framework, log: &log)
-            let otherKey = target.0.resolve(other, log: &log)
-            if let frameworkKey, let otherKey {
-                catalog[keyPath: target.1].insert(Link(framework: frameworkKey, other: otherKey))
+            case .frameworkCompanies: building.frameworkCompanies.insert(link)
+            case .frameworkFeatures: building.frameworkFeatures.insert(link)
+            case .frameworkCapabilities: building.frameworkCapabilities.insert(link)
+            default: break
             }
         }
-        return catalog
     }
 }
 
+extension SeedKind {
+    /// True for the kinds that link a framework to another record.
+    var isLink: Bool { self == .frameworkCompanies || self == .frameworkFeatures || self == .frameworkCapabilities }
+}
+
 /// The names and aliases of one kind of record, for duplicate checks and reference lookups.
+///
+/// Records are numbered in the order they are declared (their place in the catalog's list).
+/// The namespace holds each name once; the catalog's lists are made from it (`entities`).
 struct Namespace {
     let kind: SeedKind
-    /// Folded name or alias -> the canonical folded name, the record's name where it was
-    /// declared, and the name or alias as written (for suggestions).
-    private var entries: [String: (canonical: String, declared: Located<String>, written: String)] = [:]
+    /// Each record's name where it was declared, by place.
+    private var names: [Located<String>] = []
+    /// Each record's aliases, by place (mostly empty, which costs no allocation).
+    private var aliasLists: [[Located<String>]] = []
+    /// Name or alias, compared ignoring ASCII case -> the record's place.
+    private var entries: [NameKey: Int32] = [:]
+    /// Aliases as written, for suggestions.
+    private var aliases: [String] = []
 
     init(kind: SeedKind) {
         self.kind = kind
     }
 
-    /// Declares a record; logs a duplicate name or alias and returns false.
-    mutating func declare(_ name: Located<String>, aliases: [Located<String>], log: inout IssueLog) -> Bool {
-        let canonical = fold(name.value)
-        if let existing = entries[canonical] {
+    func name(_ place: Int32) -> Located<String> { names[Int(place)] }
+
+    /// The declared records, by place.
+    var entities: [SeedCatalog.Entity] {
+        zip(names, aliasLists).map { SeedCatalog.Entity(name: $0, aliases: $1) }
+    }
+
+    /// Declares a record and returns its place; logs a duplicate name or alias (a duplicate name
+    /// is not declared, and nil is returned).
+    mutating func declare(_ name: Located<String>, aliases: [Located<String>], log: inout IssueLog) -> Int32? {
+        if let existing = entries[NameKey(name.value)] {
+            let declared = names[Int(existing)]
             log.add(
                 name.file, name.location,
-                "duplicate \(kind.singular) \"\(name.value)\" (already declared at \(existing.declared.file):\(existing.declared.location.line))"
+                "duplicate \(kind.singular) \"\(name.value)\" (already declared at \(declared.file):\(declared.location.line))"
             )
-            return false
+            return nil
         }
-        entries[canonical] = (canonical, name, name.value)
+        let place = Int32(names.count)
+        names.append(name)
+        entries[NameKey(name.value)] = place
         for alias in aliases {
-            let key = fold(alias.value)
-            if let existing = entries[key] {
-                let what = existing.canonical == canonical ? "repeats" : "is already used by"
+            if let existing = entries[NameKey(alias.value)] {
+                let declared = names[Int(existing)]
+                let what = existing == place ? "repeats" : "is already used by"
                 log.add(
                     alias.file, alias.location,
-                    "alias \"\(alias.value)\" \(what) \(kind.singular) \"\(existing.declared.value)\" (\(existing.declared.file):\(existing.declared.location.line))"
+                    "alias \"\(alias.value)\" \(what) \(kind.singular) \"\(declared.value)\" (\(declared.file):\(declared.location.line))"
                 )
                 continue
             }
-            entries[key] = (canonical, name, alias.value)
+            entries[NameKey(alias.value)] = place
+            self.aliases.append(alias.value)
         }
-        return true
+        aliasLists.append(aliases)
+        return place
     }
 
-    /// The canonical folded name `reference` means (a name or an alias), or nil after logging an
+    /// The place of the record `reference` means (a name or an alias), or nil after logging an
     /// unknown name with the closest known one.
-    func resolve(_ reference: Located<String>, log: inout IssueLog) -> String? {
-        if let entry = entries[fold(reference.value)] { return entry.canonical }
+    func resolve(_ reference: Located<String>, log: inout IssueLog) -> Int32? {
+        if let place = entries[NameKey(reference.value)] { return place }
         var message = "unknown \(kind.singular) \"\(reference.value)\""
         // Suggestions cost an edit distance per known name: only for issues that will be shown.
         if !log.isFull, let suggestion = closest(to: reference.value) {
@@ -170,7 +219,49 @@ struct Namespace {
 
     /// The declared name or alias nearest to `text` by edit distance, when it is near enough.
     func closest(to text: String) -> String? {
-        NameMatching.closest(to: text, in: entries.values.map(\.written))
+        NameMatching.closest(to: text, in: names.map(\.value) + aliases)
+    }
+}
+
+/// A name as a dictionary key that compares and hashes ignoring ASCII case, as SQLite's NOCASE
+/// does, without building a folded copy: a million names cost no extra strings.
+struct NameKey: Hashable {
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+
+    static func == (lhs: NameKey, rhs: NameKey) -> Bool {
+        // Most lookups find the name spelt as declared: one memcmp.
+        if lhs.text == rhs.text { return true }
+        guard lhs.text.utf8.count == rhs.text.utf8.count else { return false }
+        var left = lhs.text
+        var right = rhs.text
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                for index in 0..<left.count where fold(left[index]) != fold(right[index]) { return false }
+                return true
+            }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        // FNV-1a over the folded bytes, then one word into the hasher (SipHash per byte is slower).
+        var text = self.text
+        let hash = text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes {
+                hash ^= UInt64(Self.fold(byte))
+                hash &*= 0x100_0000_01b3
+            }
+            return hash
+        }
+        hasher.combine(hash)
+    }
+
+    @inline(__always) private static func fold(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 }
 

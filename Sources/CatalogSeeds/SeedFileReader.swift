@@ -18,16 +18,24 @@ enum SeedFileReader {
     /// The records of one file. Syntax errors stop the file; field errors are logged and the
     /// record skipped.
     static func read(_ path: String, into log: inout IssueLog) -> [SeedRecord] {
+        var records: [SeedRecord] = []
+        read(path, into: &log) { records.append($0) }
+        return records
+    }
+
+    /// Hands each valid record of one file to `each`, in file order. A CSV file is streamed: one
+    /// row is in memory at a time, so a file of millions of links costs no memory per row.
+    static func read(_ path: String, into log: inout IssueLog, each: (SeedRecord) -> Void) {
         do {
             switch fileExtension(path) {
             case "csv":
-                return try readCSV(path, into: &log)
+                try readCSV(path, into: &log, each: each)
             case "json":
-                return records(
-                    in: try JSONReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+                records(in: try JSONReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+                    .forEach(each)
             case "yml", "yaml":
-                return records(
-                    in: try YAMLReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+                records(in: try YAMLReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
+                    .forEach(each)
             default:
                 log.add(path, SourceLocation(line: 1, column: 1), "not a seed file (use .yml, .yaml, .json or .csv)")
             }
@@ -38,7 +46,6 @@ enum SeedFileReader {
         } catch {
             log.add(path, SourceLocation(line: 1, column: 1), "\(error)")
         }
-        return []
     }
 
     // MARK: - YAML and JSON
@@ -199,7 +206,7 @@ enum SeedFileReader {
             if checkKeywords && plain && isYAMLNumber(text) {
                 return .failure(.init("plain \(text) is a number in YAML; quote it (\"\(text)\") to mean the text"))
             }
-            if text.unicodeScalars.contains("\0") {
+            if text.utf8.contains(0) {
                 return .failure(.init("contains a NUL character"))
             }
             if text.utf8.count > maximumTextLength {
@@ -241,12 +248,12 @@ enum SeedFileReader {
         return SeedKind(rawValue: last)
     }
 
-    private static func readCSV(_ path: String, into log: inout IssueLog) throws -> [SeedRecord] {
+    private static func readCSV(_ path: String, into log: inout IssueLog, each: (SeedRecord) -> Void) throws {
         guard let kind = csvKind(path) else {
             log.add(
                 path, SourceLocation(line: 1, column: 1),
                 "a CSV seed file is named after its record kind (\(kindList)), e.g. companies.csv")
-            return []
+            return
         }
         let reader = try CSVReader(path: path)
         let header = reader.header
@@ -270,8 +277,7 @@ enum SeedFileReader {
             headerIsValid = false
         }
         // Rows under a broken header would only repeat its problem; other files' issues do not matter here.
-        if !headerIsValid { return [] }
-        var records: [SeedRecord] = []
+        if !headerIsValid { return }
         while let row = try reader.next() {
             var record = SeedRecord(
                 kind: kind, file: path, location: SourceLocation(line: row.line, column: 1), fields: [:])
@@ -295,9 +301,8 @@ enum SeedFileReader {
                     failed.insert(field.name)
                 }
             }
-            if let record = finish(record, failed: failed, log: &log) { records.append(record) }
+            if let record = finish(record, failed: failed, log: &log) { each(record) }
         }
-        return records
     }
 }
 
@@ -305,13 +310,25 @@ extension SeedIssue {
     typealias Message = SeedFileReader.Message
 }
 
-extension StringProtocol {
+extension Substring {
     /// The text without leading and trailing spaces and tabs.
     func trimmingSpaces() -> String {
-        let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
-            let end = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
+        // Spaces and tabs are single UTF-8 bytes that never occur inside a multi-byte sequence,
+        // so trimming bytes keeps the text valid; most cells need no trimming.
+        let bytes = utf8
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }),
+            let end = bytes.lastIndex(where: { !isSpace($0) })
         else { return "" }
-        return String(String.UnicodeScalarView(scalars[start...end]))
+        return String(self[start...end])
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return self }
+        return self[...].trimmingSpaces()
     }
 }

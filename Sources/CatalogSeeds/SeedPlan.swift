@@ -16,9 +16,16 @@ struct SeedPlan {
     private var languageAliases: [String: Alias<Language>] = [:]
     private var frameworkAliases: [String: Alias<Framework>] = [:]
     private var companyAliases: [String: Alias<Company>] = [:]
+    /// Stored links between records the files name, by their places in the catalog.
     private var links: [LinkTable: Set<SeedCatalog.Link>] = [:]
+    /// Stored links to a record the files do not name (only `prune` touches them), by ids.
+    private var strayLinks: [LinkTable: [(framework: Int64, other: Int64)]] = [:]
     /// Language id -> folded name, for comparing frameworks' languages by natural key.
     private var languageKeys: [Int64: String] = [:]
+    /// The stored id of each record of the catalog, by place (nil: not stored yet).
+    private var storedFrameworkIDs: [Int64?] = []
+    private var storedCompanyIDs: [Int64?] = []
+    private var storedFeatureIDs: [Int64?] = []
 
     enum LinkTable: CaseIterable {
         case features, capabilities, companies
@@ -59,22 +66,39 @@ struct SeedPlan {
         frameworkAliases = try Self.byName(Alias<Framework>.all().fetchAll(db), \.alias)
         companyAliases = try Self.byName(Alias<Company>.all().fetchAll(db), \.alias)
         languageKeys = Self.names(languages)
-        let frameworkNames = Self.names(frameworks)
-        let featureNames = Self.names(features)
-        let companyNames = Self.names(companies)
+        storedFrameworkIDs = catalog.frameworks.map { frameworks[fold($0.name.value)]?.id }
+        storedCompanyIDs = catalog.companies.map { companies[fold($0.name.value)]?.id }
+        storedFeatureIDs = catalog.features.map { features[fold($0.name.value)]?.id }
+        let frameworkPlaces = Self.places(storedFrameworkIDs)
+        let companyPlaces = Self.places(storedCompanyIDs)
+        let featurePlaces = Self.places(storedFeatureIDs)
         for table in LinkTable.allCases {
-            let others = table == .companies ? companyNames : featureNames
+            let others = table == .companies ? companyPlaces : featurePlaces
             var pairs: Set<SeedCatalog.Link> = []
+            var strays: [(framework: Int64, other: Int64)] = []
             try db.cachedStatement(
                 sql: "SELECT framework_id, \(table == .companies ? "company_id" : "feature_id") FROM \(table.name)"
             )
             .forEachRow { row in
-                if let framework = frameworkNames[row.int64(at: 0)], let other = others[row.int64(at: 1)] {
-                    pairs.insert(SeedCatalog.Link(framework: framework, other: other))
+                let framework = row.int64(at: 0)
+                let other = row.int64(at: 1)
+                if let frameworkPlace = frameworkPlaces[framework], let otherPlace = others[other] {
+                    pairs.insert(SeedCatalog.Link(framework: frameworkPlace, other: otherPlace))
+                } else {
+                    strays.append((framework, other))
                 }
             }
             links[table] = pairs
+            strayLinks[table] = strays
         }
+    }
+
+    /// Stored id -> place in the catalog.
+    private static func places(_ ids: [Int64?]) -> [Int64: Int32] {
+        var places: [Int64: Int32] = [:]
+        places.reserveCapacity(ids.count)
+        for (place, id) in ids.enumerated() { if let id { places[id] = Int32(place) } }
+        return places
     }
 
     private static func byName<Record>(_ records: [Record], _ name: KeyPath<Record, String>) -> [String: Record] {
@@ -117,7 +141,7 @@ struct SeedPlan {
             var counts = SeedSummary.Counts(table: table.name)
             counts.inserted = desired.subtracting(existing).count
             counts.unchanged = desired.intersection(existing).count
-            if prune { counts.pruned = existing.subtracting(desired).count }
+            if prune { counts.pruned = existing.subtracting(desired).count + (strayLinks[table]?.count ?? 0) }
             tables.append(counts)
         }
         return SeedSummary(tables: tables)
@@ -185,9 +209,14 @@ struct SeedPlan {
         let total = catalog.size
         var done = 0
         func step(_ count: Int = 1) {
+            let before = done
             done += count
-            if let progress, done % 1_000 == 0 || done == total { progress(min(done, total), total) }
+            if let progress, done / 1_000 != before / 1_000 || done == total { progress(min(done, total), total) }
         }
+        // A large load works in far more pages than SQLite's default 2 MB cache holds.
+        let cache = try db.pageCacheKiB()
+        if total >= Self.bulkThreshold { try db.setPageCache(kibibytes: Self.bulkCacheKiB) }
+        defer { try? db.setPageCache(kibibytes: cache) }
 
         // Links that go are removed first; records and aliases only after everything that
         // stays has been written, so an alias can move off a record that is pruned and a
@@ -195,18 +224,32 @@ struct SeedPlan {
         if prune {
             for table in LinkTable.allCases {
                 let extra = (links[table] ?? []).subtracting(table.desired(catalog))
-                try detach(extra, table: table, db)
+                var pairs = extra.compactMap { link -> (framework: Int64, other: Int64)? in
+                    let others = table == .companies ? storedCompanyIDs : storedFeatureIDs
+                    guard let framework = storedFrameworkIDs[Int(link.framework)], let other = others[Int(link.other)]
+                    else { return nil }
+                    return (framework, other)
+                }
+                pairs += strayLinks[table] ?? []
+                try detach(pairs, table: table, db)
             }
         }
 
         let languageIDs = try upsert(catalog.languages, existing: languages, make: { Language(name: $0) }, db, step)
         let featureIDs = try upsert(catalog.features, existing: features, make: { Feature(name: $0) }, db, step)
         let companyIDs = try upsert(catalog.companies, existing: companies, make: { Company(name: $0) }, db, step)
+        var languageIDsByKey: [String: Int64] = [:]
+        for (place, language) in catalog.languages.enumerated() {
+            languageIDsByKey[fold(language.name.value)] = languageIDs[place]
+        }
 
-        var frameworkIDs: [String: Int64] = [:]
+        var frameworkIDs: [Int64] = []
+        frameworkIDs.reserveCapacity(catalog.frameworks.count)
         for entry in catalog.frameworks {
             let key = fold(entry.name.value)
-            guard let languageID = languageIDs[entry.language] else { continue }
+            guard let languageID = languageIDsByKey[entry.language] else {
+                throw SeedSetupError.inconsistent(entry.name.value)
+            }
             var framework = Framework(
                 id: frameworks[key]?.id, name: entry.name.value, languageID: languageID,
                 firstReleaseYear: entry.released, architecturePattern: entry.architecture,
@@ -217,39 +260,53 @@ struct SeedPlan {
             case .update: try framework.update(db)
             case .none: break
             }
-            frameworkIDs[key] = framework.id
+            guard let id = framework.id else { throw SeedSetupError.inconsistent(entry.name.value) }
+            frameworkIDs.append(id)
             step()
         }
 
         try upsertAliases(catalog.languages, existing: languageAliases, ids: languageIDs, db)
         try upsertAliases(catalog.companies, existing: companyAliases, ids: companyIDs, db)
-        try upsertAliases(
-            catalog.frameworkEntities,
-            existing: frameworkAliases,
-            ids: frameworkIDs, db)
+        try upsertAliases(catalog.frameworkEntities, existing: frameworkAliases, ids: frameworkIDs, db)
 
         for table in LinkTable.allCases {
-            let missing = table.desired(catalog).subtracting(links[table] ?? [])
+            let desired = table.desired(catalog)
+            let existing = links[table] ?? []
             let others = table == .companies ? companyIDs : featureIDs
-            var byFramework: [Int64: [Int64]] = [:]
-            for link in missing {
-                if let framework = frameworkIDs[link.framework], let other = others[link.other] {
-                    byFramework[framework, default: []].append(other)
+            // In key order: each framework's links go into the primary key's B-tree side by side.
+            // Ids are sorted as one packed word each (half the memory of pairs, a plain sort).
+            var missing = ContiguousArray<UInt64>()
+            missing.reserveCapacity(max(desired.count - existing.count, 0))
+            for link in desired where !existing.contains(link) {
+                missing.append(try Self.pack(frameworkIDs[Int(link.framework)], others[Int(link.other)]))
+            }
+            missing.sort()
+            let insert = {
+                var start = 0
+                while start < missing.count {
+                    let framework = missing[start] >> 32
+                    var end = start
+                    while end < missing.count && missing[end] >> 32 == framework { end += 1 }
+                    try attach(
+                        missing[start..<end].map { Int64($0 & 0xFFFF_FFFF) }, to: Int64(framework), table: table, db)
+                    step(end - start)
+                    start = end
                 }
             }
-            for (framework, ids) in byFramework {
-                try attach(ids, to: framework, table: table, db)
-                step(ids.count)
+            // Many new links against few stored ones: build the reverse index once at the end,
+            // rather than insert into it in random order.
+            if missing.count >= Self.bulkThreshold && missing.count >= existing.count {
+                try db.deferringIndexes(of: table.name, insert)
+            } else {
+                try insert()
             }
-            step(table.desired(catalog).count - missing.count)
+            step(desired.count - missing.count)
         }
 
         if prune {
             try pruneAliases(languageAliases, catalog.languages, db)
             try pruneAliases(companyAliases, catalog.companies, db)
-            try pruneAliases(
-                frameworkAliases, catalog.frameworkEntities,
-                db)
+            try pruneAliases(frameworkAliases, catalog.frameworkEntities, db)
             let keepFrameworks = Set(catalog.frameworks.map { fold($0.name.value) })
             for (key, framework) in frameworks where !keepFrameworks.contains(key) { try framework.delete(db) }
             try pruneRecords(companies, keep: catalog.companies, db)
@@ -258,13 +315,28 @@ struct SeedPlan {
         }
     }
 
-    /// Inserts missing records and rewrites the ones whose spelling changed; returns every id by key.
+    /// Two ids as one sortable word; ids beyond 32 bits (never made by a seed) are refused.
+    private static func pack(_ framework: Int64, _ other: Int64) throws -> UInt64 {
+        guard (0...Int64(UInt32.max)).contains(framework), (0...Int64(UInt32.max)).contains(other) else {
+            throw SeedSetupError.inconsistent("link \(framework)-\(other)")
+        }
+        return UInt64(framework) << 32 | UInt64(other)
+    }
+
+    /// From this many rows a load counts as bulk: a larger page cache, deferred indexes.
+    static let bulkThreshold = 10_000
+    /// The page cache of a bulk load, in KiB (pages are allocated only as they are touched).
+    static let bulkCacheKiB = 512 * 1_024
+
+    /// Inserts missing records and rewrites the ones whose spelling changed; returns the id of
+    /// each entity, by place.
     private func upsert<Record: PersistableRecord>(
         _ entities: [SeedCatalog.Entity], existing: [String: Record], make: (String) -> Record, _ db: Connection,
         _ step: (Int) -> Void
-    ) throws -> [String: Int64] where Record: FetchableRecord {
-        var ids: [String: Int64] = [:]
-        for (key, record) in existing { if let id = record.id { ids[key] = id } }
+    ) throws -> [Int64] where Record: FetchableRecord {
+        var ids: [Int64] = []
+        ids.reserveCapacity(entities.count)
+        let inserter = try Record.inserter(db)
         for entity in entities {
             let key = fold(entity.name.value)
             var record = make(entity.name.value)
@@ -272,19 +344,20 @@ struct SeedPlan {
                 record.id = current.id
                 if record.persistenceValues != current.persistenceValues { try record.update(db) }
             } else {
-                try record.insert(db)
+                try inserter.insert(&record)
             }
-            ids[key] = record.id
+            guard let id = record.id else { throw SeedSetupError.inconsistent(entity.name.value) }
+            ids.append(id)
             step(1)
         }
         return ids
     }
 
     private func upsertAliases<Owner>(
-        _ entities: [SeedCatalog.Entity], existing: [String: Alias<Owner>], ids: [String: Int64], _ db: Connection
+        _ entities: [SeedCatalog.Entity], existing: [String: Alias<Owner>], ids: [Int64], _ db: Connection
     ) throws {
-        for entity in entities {
-            guard let ownerID = ids[fold(entity.name.value)] else { continue }
+        for (place, entity) in entities.enumerated() {
+            let ownerID = ids[place]
             for alias in entity.aliases {
                 var record = Alias<Owner>(id: existing[fold(alias.value)]?.id, ownerID: ownerID, alias: alias.value)
                 if let current = existing[fold(alias.value)] {
@@ -319,14 +392,9 @@ struct SeedPlan {
         }
     }
 
-    private func detach(_ extra: Set<SeedCatalog.Link>, table: LinkTable, _ db: Connection) throws {
-        let others = table == .companies ? companies.compactMapValues(\.id) : features.compactMapValues(\.id)
+    private func detach(_ pairs: [(framework: Int64, other: Int64)], table: LinkTable, _ db: Connection) throws {
         var byFramework: [Int64: [Int64]] = [:]
-        for link in extra {
-            if let framework = frameworks[link.framework]?.id, let other = others[link.other] {
-                byFramework[framework, default: []].append(other)
-            }
-        }
+        for pair in pairs { byFramework[pair.framework, default: []].append(pair.other) }
         for (frameworkID, ids) in byFramework {
             let framework = Framework(id: frameworkID, name: "", languageID: 0)
             if let association = table.association {

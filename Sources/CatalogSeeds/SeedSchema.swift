@@ -97,7 +97,7 @@ struct SeedRecord: Sendable {
     var kind: SeedKind
     var file: String
     var location: SourceLocation
-    var fields: [String: Located<SeedValue>]
+    var fields: SeedFields
 
     func text(_ name: String) -> Located<String>? {
         guard let field = fields[name], case .text(let text) = field.value else { return nil }
@@ -117,6 +117,27 @@ struct SeedRecord: Sendable {
     func list(_ name: String) -> [Located<String>] {
         guard case .list(let items) = fields[name]?.value else { return [] }
         return items
+    }
+}
+
+/// The fields of one record, by name: a short list searched in order (a record has at most a
+/// dozen fields, and a CSV load builds millions of records, so no hashing and one allocation).
+struct SeedFields: Sendable, ExpressibleByDictionaryLiteral {
+    private var entries: [(name: String, value: Located<SeedValue>)] = []
+
+    init(dictionaryLiteral elements: (String, Located<SeedValue>)...) {
+        for (name, value) in elements { self[name] = value }
+    }
+
+    subscript(name: String) -> Located<SeedValue>? {
+        get { entries.first(where: { $0.name == name })?.value }
+        set {
+            if let index = entries.firstIndex(where: { $0.name == name }) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.append((name, newValue))
+            }
+        }
     }
 }
 

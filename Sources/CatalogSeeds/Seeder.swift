@@ -38,17 +38,49 @@ public struct Seeder {
     }
 
     /// Reads and validates every file; throws `SeedValidationError` listing the problems.
+    ///
+    /// Problems in the files themselves (syntax, fields, types) are reported alone when there
+    /// are any; only files without them are checked for duplicates and dangling references,
+    /// which a broken file would otherwise cause by the dozen. Link CSV files are read last and
+    /// streamed: each row is resolved to a pair of places as it is read.
     func load() throws -> SeedCatalog {
-        var log = IssueLog()
         if files.isEmpty {
             throw SeedSetupError.noSeedFiles
         }
-        var records: [SeedRecord] = []
-        for file in files { records += SeedFileReader.read(file, into: &log) }
-        try log.check()
-        let catalog = SeedCatalog.build(records, log: &log)
-        try log.check()
-        return catalog
+        var fileIssues = IssueLog()
+        var referenceIssues = IssueLog()
+        var builder = SeedCatalog.Builder()
+        var later: [SeedRecord] = []
+        let isLinkCSV = { (file: String) in
+            SeedFileReader.fileExtension(file) == "csv" && SeedFileReader.csvKind(file)?.isLink == true
+        }
+        for file in files where !isLinkCSV(file) {
+            SeedFileReader.read(file, into: &fileIssues) { record in
+                if record.kind.isLink || record.kind == .frameworks {
+                    later.append(record)
+                } else {
+                    builder.declare(record, log: &referenceIssues)
+                }
+            }
+        }
+        // Once a file is broken, references are not resolved (suggestions cost an edit distance
+        // per known name): only the files' own problems will be reported.
+        if fileIssues.isEmpty {
+            for record in later where record.kind == .frameworks {
+                builder.addFramework(record, log: &referenceIssues)
+            }
+            for record in later where record.kind.isLink { builder.addLink(record, log: &referenceIssues) }
+        }
+        later = []
+        for file in files where isLinkCSV(file) {
+            let resolves = fileIssues.isEmpty
+            SeedFileReader.read(file, into: &fileIssues) { record in
+                if resolves { builder.addLink(record, log: &referenceIssues) }
+            }
+        }
+        try fileIssues.check()
+        try referenceIssues.check()
+        return builder.catalog
     }
 
     /// Seeds `db`, a connection the caller owns (no lock taken), and returns what changed.
@@ -117,6 +149,8 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
     case pendingMigrations(database: String, count: Int)
     /// SQLite failed while writing (disk full, I/O error, ...); the transaction was rolled back.
     case writeFailed(database: String, message: String)
+    /// A record the plan needs has no id after writing: a bug, reported rather than guessed around.
+    case inconsistent(String)
 
     public var description: String {
         switch self {
@@ -131,6 +165,8 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
                 "\(database) has \(count) pending \(count == 1 ? "migration" : "migrations"); run `catalog migrate` first"
         case .writeFailed(let database, let message):
             return "\(database): \(message); the seed was rolled back and nothing was written"
+        case .inconsistent(let name):
+            return "internal error: \"\(name)\" has no id after writing; the seed was rolled back"
         }
     }
 }
