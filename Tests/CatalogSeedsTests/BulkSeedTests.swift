@@ -39,7 +39,8 @@ import Testing
         let schemaBefore = try Self.schema(bulk)
         try Self.writeLinks(bulk)
         let summary = try bulk.seed()
-        #expect(summary.tables.first { $0.table == "framework_companies" }?.inserted == 15_000 + 34)  // and the article's 34
+        // The new links and the article's 34.
+        #expect(summary.tables.first { $0.table == "framework_companies" }?.inserted == 15_000 + 34)
 
         // The same data in two runs, each below the threshold: the row-by-row path.
         let rowByRow = try SeedSandbox()
