@@ -10,7 +10,7 @@ struct SeedCatalog {
 
     struct FrameworkEntry {
         var name: Located<String>
-        var language: String  // folded key of a language
+        var language: NameKey  // a language's name, as a key
         var released: Int?
         var architecture: String?
         var openSource: Bool
@@ -96,7 +96,7 @@ struct SeedCatalog {
             guard let name = record.text("name"), let language = record.text("language") else { return }
             let aliases = record.list("aliases")
             guard let framework = frameworkNames.declare(name, aliases: aliases, log: &log) else { return }
-            let languageKey = languageNames.resolve(language, log: &log).map { fold(languageNames.name($0).value) }
+            let languageKey = languageNames.resolve(language, log: &log).map { NameKey(languageNames.name($0).value) }
             for feature in record.list("features") {
                 if let other = featureNames.resolve(feature, log: &log) {
                     building.frameworkFeatures.insert(Link(framework: framework, other: other))
@@ -116,7 +116,7 @@ struct SeedCatalog {
             // the logged issue anyway): links refer to frameworks by place.
             building.frameworks.append(
                 FrameworkEntry(
-                    name: name, language: languageKey ?? "", released: record.integer("released"),
+                    name: name, language: languageKey ?? NameKey(""), released: record.integer("released"),
                     architecture: record.text("architecture")?.value, openSource: record.boolean("open_source") ?? true,
                     kind: record.text("kind")?.value ?? "full-stack", description: record.text("description")?.value,
                     aliases: aliases))
@@ -264,6 +264,3 @@ struct NameKey: Hashable {
         byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 }
-
-/// Folds ASCII letters to lower case, as SQLite's NOCASE collation compares.
-func fold(_ text: String) -> String { NameMatching.key(text) }

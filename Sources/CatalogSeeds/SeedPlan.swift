@@ -9,19 +9,19 @@ struct SeedPlan {
     let prune: Bool
 
     // Snapshot of the database, keyed by folded name.
-    private var languages: [String: Language] = [:]
-    private var features: [String: Feature] = [:]
-    private var companies: [String: Company] = [:]
-    private var frameworks: [String: Framework] = [:]
-    private var languageAliases: [String: Alias<Language>] = [:]
-    private var frameworkAliases: [String: Alias<Framework>] = [:]
-    private var companyAliases: [String: Alias<Company>] = [:]
+    private var languages: [NameKey: Language] = [:]
+    private var features: [NameKey: Feature] = [:]
+    private var companies: [NameKey: Company] = [:]
+    private var frameworks: [NameKey: Framework] = [:]
+    private var languageAliases: [NameKey: Alias<Language>] = [:]
+    private var frameworkAliases: [NameKey: Alias<Framework>] = [:]
+    private var companyAliases: [NameKey: Alias<Company>] = [:]
     /// Stored links between records the files name, by their places in the catalog.
     private var links: [LinkTable: Set<SeedCatalog.Link>] = [:]
     /// Stored links to a record the files do not name (only `prune` touches them), by ids.
     private var strayLinks: [LinkTable: [(framework: Int64, other: Int64)]] = [:]
     /// Language id -> folded name, for comparing frameworks' languages by natural key.
-    private var languageKeys: [Int64: String] = [:]
+    private var languageKeys: [Int64: NameKey] = [:]
     /// The stored id of each record of the catalog, by place (nil: not stored yet).
     private var storedFrameworkIDs: [Int64?] = []
     private var storedCompanyIDs: [Int64?] = []
@@ -66,9 +66,9 @@ struct SeedPlan {
         frameworkAliases = try Self.byName(Alias<Framework>.all().fetchAll(db), \.alias)
         companyAliases = try Self.byName(Alias<Company>.all().fetchAll(db), \.alias)
         languageKeys = Self.names(languages)
-        storedFrameworkIDs = catalog.frameworks.map { frameworks[fold($0.name.value)]?.id }
-        storedCompanyIDs = catalog.companies.map { companies[fold($0.name.value)]?.id }
-        storedFeatureIDs = catalog.features.map { features[fold($0.name.value)]?.id }
+        storedFrameworkIDs = catalog.frameworks.map { frameworks[NameKey($0.name.value)]?.id }
+        storedCompanyIDs = catalog.companies.map { companies[NameKey($0.name.value)]?.id }
+        storedFeatureIDs = catalog.features.map { features[NameKey($0.name.value)]?.id }
         let frameworkPlaces = Self.places(storedFrameworkIDs)
         let companyPlaces = Self.places(storedCompanyIDs)
         let featurePlaces = Self.places(storedFeatureIDs)
@@ -101,12 +101,12 @@ struct SeedPlan {
         return places
     }
 
-    private static func byName<Record>(_ records: [Record], _ name: KeyPath<Record, String>) -> [String: Record] {
-        Dictionary(records.map { (fold($0[keyPath: name]), $0) }, uniquingKeysWith: { first, _ in first })
+    private static func byName<Record>(_ records: [Record], _ name: KeyPath<Record, String>) -> [NameKey: Record] {
+        Dictionary(records.map { (NameKey($0[keyPath: name]), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    private static func names<Record: PersistableRecord>(_ records: [String: Record]) -> [Int64: String] {
-        var names: [Int64: String] = [:]
+    private static func names<Record: PersistableRecord>(_ records: [NameKey: Record]) -> [Int64: NameKey] {
+        var names: [Int64: NameKey] = [:]
         for (key, record) in records { if let id = record.id { names[id] = key } }
         return names
     }
@@ -128,7 +128,7 @@ struct SeedPlan {
             case .none: frameworkCounts.unchanged += 1
             }
         }
-        let desiredFrameworks = Set(catalog.frameworks.map { fold($0.name.value) })
+        let desiredFrameworks = Set(catalog.frameworks.map { NameKey($0.name.value) })
         if prune { frameworkCounts.pruned = frameworks.keys.filter { !desiredFrameworks.contains($0) }.count }
         tables.append(frameworkCounts)
         tables.append(
@@ -139,49 +139,50 @@ struct SeedPlan {
             let desired = table.desired(catalog)
             let existing = links[table] ?? []
             var counts = SeedSummary.Counts(table: table.name)
-            counts.inserted = desired.subtracting(existing).count
-            counts.unchanged = desired.intersection(existing).count
-            if prune { counts.pruned = existing.subtracting(desired).count + (strayLinks[table]?.count ?? 0) }
+            // Counted, not materialised: millions of links would mean millions-long sets.
+            counts.unchanged = existing.isEmpty ? 0 : desired.reduce(0) { $0 + (existing.contains($1) ? 1 : 0) }
+            counts.inserted = desired.count - counts.unchanged
+            if prune { counts.pruned = existing.count - counts.unchanged + (strayLinks[table]?.count ?? 0) }
             tables.append(counts)
         }
         return SeedSummary(tables: tables)
     }
 
     /// Counts for a table whose records are only a name; `existing` maps keys to stored spellings.
-    private func nameCounts(_ table: String, _ entities: [SeedCatalog.Entity], existing: [String: String])
+    private func nameCounts(_ table: String, _ entities: [SeedCatalog.Entity], existing: [NameKey: String])
         -> SeedSummary.Counts
     {
         var counts = SeedSummary.Counts(table: table)
         for entity in entities {
-            switch existing[fold(entity.name.value)] {
+            switch existing[NameKey(entity.name.value)] {
             case nil: counts.inserted += 1
             case entity.name.value: counts.unchanged += 1
             default: counts.updated += 1
             }
         }
         if prune {
-            let wanted = Set(entities.map { fold($0.name.value) })
+            let wanted = Set(entities.map { NameKey($0.name.value) })
             counts.pruned = existing.keys.filter { !wanted.contains($0) }.count
         }
         return counts
     }
 
     private func aliasCounts<Owner>(
-        _ table: String, _ entities: [SeedCatalog.Entity], _ existing: [String: Alias<Owner>],
-        owners: [String: Owner]
+        _ table: String, _ entities: [SeedCatalog.Entity], _ existing: [NameKey: Alias<Owner>],
+        owners: [NameKey: Owner]
     ) -> SeedSummary.Counts {
         var counts = SeedSummary.Counts(table: table)
         let ownerNames = Self.names(owners)
-        var wanted: Set<String> = []
+        var wanted: Set<NameKey> = []
         for entity in entities {
             for alias in entity.aliases {
-                let key = fold(alias.value)
+                let key = NameKey(alias.value)
                 wanted.insert(key)
                 guard let current = existing[key] else {
                     counts.inserted += 1
                     continue
                 }
-                let sameOwner = ownerNames[current.ownerID] == fold(entity.name.value)
+                let sameOwner = ownerNames[current.ownerID] == NameKey(entity.name.value)
                 if sameOwner && current.alias == alias.value { counts.unchanged += 1 } else { counts.updated += 1 }
             }
         }
@@ -192,7 +193,7 @@ struct SeedPlan {
     private enum Change { case insert, update, none }
 
     private func frameworkChange(_ entry: SeedCatalog.FrameworkEntry) -> Change {
-        guard let current = frameworks[fold(entry.name.value)] else { return .insert }
+        guard let current = frameworks[NameKey(entry.name.value)] else { return .insert }
         let languageKey = languageKeys[current.languageID]
         let same =
             current.name == entry.name.value && languageKey == entry.language
@@ -238,15 +239,15 @@ struct SeedPlan {
         let languageIDs = try upsert(catalog.languages, existing: languages, make: { Language(name: $0) }, db, step)
         let featureIDs = try upsert(catalog.features, existing: features, make: { Feature(name: $0) }, db, step)
         let companyIDs = try upsert(catalog.companies, existing: companies, make: { Company(name: $0) }, db, step)
-        var languageIDsByKey: [String: Int64] = [:]
+        var languageIDsByKey: [NameKey: Int64] = [:]
         for (place, language) in catalog.languages.enumerated() {
-            languageIDsByKey[fold(language.name.value)] = languageIDs[place]
+            languageIDsByKey[NameKey(language.name.value)] = languageIDs[place]
         }
 
         var frameworkIDs: [Int64] = []
         frameworkIDs.reserveCapacity(catalog.frameworks.count)
         for entry in catalog.frameworks {
-            let key = fold(entry.name.value)
+            let key = NameKey(entry.name.value)
             guard let languageID = languageIDsByKey[entry.language] else {
                 throw SeedSetupError.inconsistent(entry.name.value)
             }
@@ -307,7 +308,7 @@ struct SeedPlan {
             try pruneAliases(languageAliases, catalog.languages, db)
             try pruneAliases(companyAliases, catalog.companies, db)
             try pruneAliases(frameworkAliases, catalog.frameworkEntities, db)
-            let keepFrameworks = Set(catalog.frameworks.map { fold($0.name.value) })
+            let keepFrameworks = Set(catalog.frameworks.map { NameKey($0.name.value) })
             for (key, framework) in frameworks where !keepFrameworks.contains(key) { try framework.delete(db) }
             try pruneRecords(companies, keep: catalog.companies, db)
             try pruneRecords(features, keep: catalog.features, db)
@@ -331,14 +332,14 @@ struct SeedPlan {
     /// Inserts missing records and rewrites the ones whose spelling changed; returns the id of
     /// each entity, by place.
     private func upsert<Record: PersistableRecord>(
-        _ entities: [SeedCatalog.Entity], existing: [String: Record], make: (String) -> Record, _ db: Connection,
+        _ entities: [SeedCatalog.Entity], existing: [NameKey: Record], make: (String) -> Record, _ db: Connection,
         _ step: (Int) -> Void
     ) throws -> [Int64] where Record: FetchableRecord {
         var ids: [Int64] = []
         ids.reserveCapacity(entities.count)
         let inserter = try Record.inserter(db)
         for entity in entities {
-            let key = fold(entity.name.value)
+            let key = NameKey(entity.name.value)
             var record = make(entity.name.value)
             if let current = existing[key] {
                 record.id = current.id
@@ -354,13 +355,13 @@ struct SeedPlan {
     }
 
     private func upsertAliases<Owner>(
-        _ entities: [SeedCatalog.Entity], existing: [String: Alias<Owner>], ids: [Int64], _ db: Connection
+        _ entities: [SeedCatalog.Entity], existing: [NameKey: Alias<Owner>], ids: [Int64], _ db: Connection
     ) throws {
         for (place, entity) in entities.enumerated() {
             let ownerID = ids[place]
             for alias in entity.aliases {
-                var record = Alias<Owner>(id: existing[fold(alias.value)]?.id, ownerID: ownerID, alias: alias.value)
-                if let current = existing[fold(alias.value)] {
+                var record = Alias<Owner>(id: existing[NameKey(alias.value)]?.id, ownerID: ownerID, alias: alias.value)
+                if let current = existing[NameKey(alias.value)] {
                     if current != record { try record.update(db) }
                 } else {
                     try record.insert(db)
@@ -370,16 +371,16 @@ struct SeedPlan {
     }
 
     private func pruneAliases<Owner>(
-        _ existing: [String: Alias<Owner>], _ entities: [SeedCatalog.Entity], _ db: Connection
+        _ existing: [NameKey: Alias<Owner>], _ entities: [SeedCatalog.Entity], _ db: Connection
     ) throws {
-        let wanted = Set(entities.flatMap { $0.aliases.map { fold($0.value) } })
+        let wanted = Set(entities.flatMap { $0.aliases.map { NameKey($0.value) } })
         for (key, alias) in existing where !wanted.contains(key) { try alias.delete(db) }
     }
 
     private func pruneRecords<Record: PersistableRecord>(
-        _ existing: [String: Record], keep: [SeedCatalog.Entity], _ db: Connection
+        _ existing: [NameKey: Record], keep: [SeedCatalog.Entity], _ db: Connection
     ) throws {
-        let wanted = Set(keep.map { fold($0.name.value) })
+        let wanted = Set(keep.map { NameKey($0.name.value) })
         for (key, record) in existing where !wanted.contains(key) { try record.delete(db) }
     }
 

@@ -220,12 +220,18 @@ public struct CatalogQuery {
 
     /// Distinct names, sorted ignoring ASCII case (each key computed once).
     private func names(_ records: [some Nameable]?) -> [String] {
-        var seen: Set<String> = []
-        var keyed: [(key: String, name: String)] = []
-        for record in records ?? [] where seen.insert(record.name).inserted {
-            keyed.append((NameMatching.key(record.name), record.name))
+        guard let records, !records.isEmpty else { return [] }
+        var keyed = records.map { (key: NameMatching.key($0.name), name: $0.name) }
+        // By bytes, as SQLite's NOCASE orders (and without Unicode-aware String comparison).
+        keyed.sort {
+            $0.key == $1.key
+                ? $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+                : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
         }
-        return keyed.sorted { $0.key < $1.key || ($0.key == $1.key && $0.name < $1.name) }.map(\.name)
+        var names: [String] = []
+        names.reserveCapacity(keyed.count)
+        for entry in keyed where names.last != entry.name { names.append(entry.name) }
+        return names
     }
 
     /// The ids of records named (or aliased) `names`; an unknown name throws with a suggestion.
