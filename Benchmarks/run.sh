@@ -67,7 +67,7 @@ bench=$root/.build-bench/release
 swift build -c release --package-path "$src" --scratch-path "$root/.build-release" --product catalog >&2
 catalog=$root/.build-release/release/catalog
 swift build -c release --package-path "$src" --scratch-path "$root/.build-static" --product catalog \
-    --static-swift-stdlib >&2
+    --static-swift-stdlib -Xswiftc -static-executable >&2
 static=$root/.build-static/release/catalog
 migrations=$src/Migrations
 

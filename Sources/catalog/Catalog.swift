@@ -1,6 +1,5 @@
 import ArgumentParser
 import CatalogKit
-import CatalogSeeds
 
 #if canImport(Glibc)
     import Glibc
@@ -30,12 +29,6 @@ enum CatalogMain {
             fail("error: \(error)", code: 1)
         } catch let error as FileSystem.Failure {
             fail("error: \(error)", code: 1)
-        } catch let error as SeedValidationError {
-            fail(
-                error.issues.map { "error: \($0)" }.joined(separator: "\n")
-                    + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : ""), code: 1)
-        } catch let error as SeedSetupError {
-            fail("error: \(error)", code: 1)
         } catch let error as CatalogQuery.UnknownName {
             fail("error: \(error)", code: 1)
         } catch let error as SQLiteError {
@@ -43,6 +36,7 @@ enum CatalogMain {
         } catch let error as RecordError {
             fail("error: \(error)", code: 1)
         } catch {
+            if let message = SeedBackend.message(for: error) { fail(message, code: 1) }
             let code = Catalog.exitCode(for: error)
             let message = Catalog.fullMessage(for: error)
             if code == .success {

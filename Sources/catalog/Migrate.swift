@@ -1,6 +1,5 @@
 import ArgumentParser
 import CatalogKit
-import CatalogSeeds
 
 /// `catalog migrate ...`: apply, inspect and roll back schema migrations.
 struct Migrate: ParsableCommand {
@@ -174,15 +173,13 @@ extension Migrate {
         var seed = false
 
         func run() throws {
+            if seed { try SeedBackend.requireSeedLoader() }
             try Terminal.confirm(
                 "This drops everything in \(options.databasePath) and migrates it from scratch.", force: force,
                 command: "migrate fresh")
             let (_, applied) = try options.makeMigrator().fresh(onEvent: Report.printEvent)
             Report.printApplied(applied)
-            if seed {
-                let summary = try seedOptions.makeSetup(options).seed(progress: ProgressBar.make(label: "seeding"))
-                Seed.report(summary, output: output, database: options.databasePath)
-            }
+            if seed { try SeedBackend.seed(database: options, seedOptions: seedOptions, output: output) }
         }
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CatalogKit
-import CatalogSeeds
 
 /// The name filters shared by every `catalog query` subcommand.
 struct QueryFilters: ParsableArguments {
@@ -38,7 +37,7 @@ struct ReadingOptions: ParsableArguments {
     /// Opens the catalog read-only, creating it from Migrations/ and Seeds/ when it does not
     /// exist yet.
     func openDatabase() throws -> Connection {
-        try seedOptions.makeSetup(database).openForReading { note in Terminal.writeError(note) }
+        try SeedBackend.openForReading(self)
     }
 
     func openQuery() throws -> CatalogQuery {

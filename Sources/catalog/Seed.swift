@@ -1,10 +1,5 @@
 import ArgumentParser
 import CatalogKit
-import CatalogSeeds
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Where the seed files are.
 struct SeedDirectoryOptions: ParsableArguments {
@@ -14,12 +9,6 @@ struct SeedDirectoryOptions: ParsableArguments {
     var seeds: String?
 
     var seedsDirectory: String { seeds ?? Terminal.environment("CATALOG_SEEDS") ?? "Seeds" }
-
-    func makeSetup(_ database: DatabaseOptions) -> CatalogSetup {
-        CatalogSetup(
-            databasePath: database.databasePath, migrationsDirectory: database.migrationsDirectory,
-            seedsDirectory: seedsDirectory, lockTimeout: database.lockTimeout)
-    }
 }
 
 /// `catalog seed`: make the database match the seed files.
@@ -55,33 +44,7 @@ struct Seed: ParsableCommand {
     }
 
     func run() throws {
-        let setup = seedOptions.makeSetup(database)
-        let summary = try setup.seed(
-            files: files.isEmpty ? nil : files, options: Seeder.Options(prune: prune, dryRun: dryRun),
-            progress: ProgressBar.make(label: "seeding"))
-        Seed.report(summary, output: output, database: database.databasePath)
-    }
-
-    static func report(_ summary: SeedSummary, output: OutputOptions, database: String) {
-        output.print(summary.table)
-        guard output.format == .table else { return }
-        let totals = summary.tables.reduce(into: (0, 0, 0)) { totals, counts in
-            totals.0 += counts.inserted
-            totals.1 += counts.updated
-            totals.2 += counts.pruned
-        }
-        let files = summary.files == 1 ? "1 file" : "\(summary.files) files"
-        if summary.isDryRun {
-            print(
-                "Dry run: \(totals.0) to insert, \(totals.1) to update, \(totals.2) to prune from \(files); nothing was written."
-            )
-        } else if summary.isUnchanged {
-            print("\(database) already matches \(files); nothing changed (\(summary.milliseconds) ms).")
-        } else {
-            print(
-                "Seeded \(database) from \(files): \(totals.0) inserted, \(totals.1) updated, \(totals.2) pruned (\(summary.milliseconds) ms)."
-            )
-        }
+        try SeedBackend.seed(self)
     }
 }
 
@@ -96,35 +59,6 @@ struct Setup: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (migrated, seeded) = try seedOptions.makeSetup(database).setup(
-            onEvent: Report.printEvent, progress: ProgressBar.make(label: "seeding"))
-        Report.printApplied(migrated)
-        Seed.report(seeded, output: output, database: database.databasePath)
-    }
-}
-
-/// A one-line progress bar on stderr, shown only when stderr is a terminal and the work has
-/// lasted more than half a second.
-final class ProgressBar {
-    private let label: String
-    private let start = ContinuousClock.now
-    private var shown = false
-
-    private init(label: String) { self.label = label }
-
-    /// A progress callback, or nil when stderr is not a terminal.
-    static func make(label: String) -> Seeder.Progress? {
-        guard isatty(STDERR_FILENO) != 0 else { return nil }
-        let bar = ProgressBar(label: label)
-        return { done, total in bar.update(done, total) }
-    }
-
-    private func update(_ done: Int, _ total: Int) {
-        guard ContinuousClock.now - start > .milliseconds(500) || shown, total > 0 else { return }
-        shown = true
-        let width = 30
-        let filled = min(width, done * width / total)
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        Terminal.writeToStderr("\r\(label) [\(bar)] \(done * 100 / total)%" + (done >= total ? "\n" : ""))
+        try SeedBackend.setup(self)
     }
 }
