@@ -8,11 +8,11 @@ test:
 	scripts/bootstrap.sh && swift test
 
 lint:
-	swift format lint --strict --recursive Sources Tests Fuzz/Sources Package.swift Fuzz/Package.swift
+	swift format lint --strict --recursive Sources Tests Plugins Fuzz/Sources Package.swift Fuzz/Package.swift
 
 format:
-	swift format --in-place --recursive Sources Tests Fuzz/Sources Package.swift Fuzz/Package.swift
-	swift format lint --strict --recursive Sources Tests Fuzz/Sources Package.swift Fuzz/Package.swift
+	swift format --in-place --recursive Sources Tests Plugins Fuzz/Sources Package.swift Fuzz/Package.swift
+	swift format lint --strict --recursive Sources Tests Plugins Fuzz/Sources Package.swift Fuzz/Package.swift
 
 ci:
 	bash .ci/run

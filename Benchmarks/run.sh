@@ -4,7 +4,7 @@
 #   Benchmarks/run.sh [small|medium|large]        (default small)
 #
 # 1. Builds release binaries: catalog (plain `swift build -c release`, scratch .build-release),
-#    catalog with the Swift runtime linked statically (--static-swift-stdlib, scratch
+#    catalog linked fully statically (--static-swift-stdlib -Xswiftc -static-executable, scratch
 #    .build-static) and the bench tools of this package (bench-generate, bench-ab,
 #    bench-latency; scratch .build-bench). The main package's own .build is never touched.
 # 2. Generates the synthetic catalog once into Benchmarks/data/<size>/seeds (CSV seed files,
@@ -414,7 +414,7 @@ figures mean "at most".
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - Machine: $(nproc) cores, ${cpu:-unknown CPU}, $ram RAM, $(uname -sr)
 - Versions: Swift $swift_version; sqlite3 $sqlite_version; catalog $rev
-- catalog builds: plain \`swift build -c release\` ("catalog") and \`--static-swift-stdlib\` ("catalog-static")
+- catalog builds: plain \`swift build -c release\` ("catalog") and fully static, \`--static-swift-stdlib -Xswiftc -static-executable\` ("catalog-static"); \`catalog\` runs \`catalog-seed-tool\`, built beside it, for seeding
 
 ## Data set: $size
 
