@@ -93,24 +93,17 @@ public final class Connection {
     /// read-write connection opens the file and reads its schema, which makes SQLite recover
     /// it (running no other SQL), and the read-only connection is opened again.
     public static func openReadOnly(path: String, busyTimeout: Int = 5_000) throws -> Connection {
-        var db: Connection
         do {
-            db = try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+            let db = try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
             _ = try db.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
+            return db
         } catch let error as SQLiteError where recoverable.contains(error.code.rawValue) {
             // wal: false: recovering someone else's file must not change its journal mode.
             _ = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout, wal: false)
                 .fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
-            db = try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+            return try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
         }
-        // Readers map the file instead of copying each page out of the OS cache with pread:
-        // a framework card reads ~1,500 scattered company rows, and pread was a third of its time.
-        try db.execute("PRAGMA mmap_size = \(readerMapSize)")
-        return db
     }
-
-    /// How much of a database file a read-only connection maps into memory (256 MiB).
-    public static let readerMapSize = 256 * 1_024 * 1_024
 
     /// `SQLITE_READONLY_RECOVERY`, `SQLITE_READONLY_ROLLBACK` and `SQLITE_READONLY_CANTINIT`: what a
     /// read-only connection says when a crashed writer left work only a writer can finish.
