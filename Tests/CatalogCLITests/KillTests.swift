@@ -141,6 +141,12 @@ import Testing
             if try sandbox.sqlite("PRAGMA integrity_check") != "ok\n" {
                 violations.append("trial \(trial): integrity_check failed")
             }
+            // The bulk path drops this index while it loads; a kill must never lose it.
+            if try sandbox.sqlite("SELECT count(*) FROM sqlite_schema WHERE name = 'framework_companies_company_id'")
+                != "1\n"
+            {
+                violations.append("trial \(trial): the reverse index of framework_companies is gone")
+            }
             let after = try state()
             let finished = try sandbox.run(["seed", "--prune"])
             if finished.exitCode != 0 { violations.append("trial \(trial): the next seed failed: \(finished.stderr)") }
