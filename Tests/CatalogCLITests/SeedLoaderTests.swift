@@ -4,37 +4,21 @@ import Testing
 /// `catalog` leaves the seed loader out (Yams, and the Foundation it needs, cost start-up) and
 /// runs `catalog-seed` from its own directory for what needs it.
 @Suite struct SeedLoaderTests {
-    static func run(_ tool: String, _ arguments: [String], in directory: String) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["CATALOG_DATABASE"] = nil
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(
-            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self),
-            exitCode: process.terminationStatus)
+    /// Runs `tool` (not the built catalog) with `arguments` in the sandbox.
+    static func run(_ tool: String, _ arguments: [String], in sandbox: CLISandbox) throws -> CLIResult {
+        try sandbox.start([tool] + arguments, shell: true).wait()
     }
 
     @Test func theQueryBinaryHoldsNoYAMLParser() throws {
-        let symbols = try Self.run("/usr/bin/nm", [CLISandbox.binary], in: "/")
+        let sandbox = try CLISandbox(.none)
+        let symbols = try Self.run("/usr/bin/nm", [CLISandbox.binary], in: sandbox)
         #expect(symbols.exitCode == 0)
         #expect(!symbols.stdout.isEmpty)
         #expect(!symbols.stdout.contains("4Yams"), "catalog links Yams")
         let loader = URL(fileURLWithPath: CLISandbox.binary).deletingLastPathComponent().appendingPathComponent(
             "catalog-seed-tool"
         ).path
-        #expect(try Self.run("/usr/bin/nm", [loader], in: "/").stdout.contains("4Yams"))
+        #expect(try Self.run("/usr/bin/nm", [loader], in: sandbox).stdout.contains("4Yams"))
     }
 
     @Test func queriesNeedOnlyCatalogAndSeedingSaysWhatIsMissing() throws {
@@ -45,7 +29,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: CLISandbox.binary, toPath: alone + "/catalog")
 
-        let query = try Self.run(alone + "/catalog", ["query", "--company", "PayPal"], in: sandbox.root)
+        let query = try Self.run(alone + "/catalog", ["query", "--company", "PayPal"], in: sandbox)
         #expect(query.exitCode == 0, "\(query.stderr)")
         #expect(
             query.stdout == """
@@ -55,7 +39,7 @@ import Testing
 
                 """)
 
-        let seed = try Self.run(alone + "/catalog", ["seed"], in: sandbox.root)
+        let seed = try Self.run(alone + "/catalog", ["seed"], in: sandbox)
         #expect(seed.exitCode == 1)
         #expect(
             seed.stderr == "error: cannot run \(alone)/catalog-seed, which loads seeds: No such file or directory\n")
@@ -63,7 +47,7 @@ import Testing
 
         // A missing catalog needs the seed loader to be created: the same message, nothing created.
         let fresh = try Self.run(
-            alone + "/catalog", ["query", "--company", "PayPal", "--database", "other.sqlite3"], in: sandbox.root)
+            alone + "/catalog", ["query", "--company", "PayPal", "--database", "other.sqlite3"], in: sandbox)
         #expect(fresh.exitCode == 1)
         #expect(fresh.stderr.hasPrefix("error: cannot run \(alone)/catalog-seed"))
         #expect(!sandbox.exists("other.sqlite3"))
