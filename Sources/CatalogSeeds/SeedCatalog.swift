@@ -1,7 +1,7 @@
 import CatalogKit
 
-/// What the seed files say the catalog contains, validated and with references resolved to
-/// natural keys (names folded for comparison the way SQLite's NOCASE does: ASCII letters only).
+/// What the seed files say the catalog contains, validated, with names compared the way SQLite's
+/// NOCASE does (ASCII letters only) and links resolved to the places of their records.
 struct SeedCatalog {
     struct Entity {
         var name: Located<String>

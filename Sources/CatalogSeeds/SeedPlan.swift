@@ -8,7 +8,7 @@ struct SeedPlan {
     let catalog: SeedCatalog
     let prune: Bool
 
-    // Snapshot of the database, keyed by folded name.
+    // Snapshot of the database, keyed by name ignoring ASCII case.
     private var languages: [NameKey: Language] = [:]
     private var features: [NameKey: Feature] = [:]
     private var companies: [NameKey: Company] = [:]
@@ -20,7 +20,7 @@ struct SeedPlan {
     private var links: [LinkTable: Set<SeedCatalog.Link>] = [:]
     /// Stored links to a record the files do not name (only `prune` touches them), by ids.
     private var strayLinks: [LinkTable: [(framework: Int64, other: Int64)]] = [:]
-    /// Language id -> folded name, for comparing frameworks' languages by natural key.
+    /// Language id -> name key, for comparing frameworks' languages by natural key.
     private var languageKeys: [Int64: NameKey] = [:]
     /// The stored id of each record of the catalog, by place (nil: not stored yet).
     private var storedFrameworkIDs: [Int64?] = []
