@@ -27,6 +27,27 @@ import Testing
         #expect(throws: RecordError.notInserted(table: "languages")) { try Language(name: "Go").delete(db) }
     }
 
+    @Test func anInserterPreparesOnceAndGivesEachRecordItsId() throws {
+        let db = try migratedDatabase()
+        let inserter = try Company.inserter(db)
+        var companies = (0..<50).map { Company(name: "Company \($0)") }
+        companies.append(Company(id: 1_000, name: "Chosen Id"))
+        let statementsBefore = db.cachedStatementCount
+        for index in companies.indices { try inserter.insert(&companies[index]) }
+        // Only the record with a chosen id went through `insert(_:)` and its cached statement.
+        #expect(db.cachedStatementCount == statementsBefore + 1)
+        for company in companies { #expect(try Company.find(try #require(company.id), db) == company) }
+        #expect(companies.last?.id == 1_000)
+        #expect(Set(companies.compactMap(\.id)).count == companies.count)
+        // A constraint violation is SQLite's error, and the inserter stays usable.
+        var duplicate = Company(name: "company 3")
+        #expect(throws: SQLiteError.self) { try inserter.insert(&duplicate) }
+        #expect(duplicate.id == nil)
+        var next = Company(name: "Company 51")
+        try inserter.insert(&next)
+        #expect(try Company.find(try #require(next.id), db)?.name == "Company 51")
+    }
+
     @Test func upsertKeepsIdsAndUpdatesTheOtherColumns() throws {
         let db = try migratedDatabase()
         var python = Language(name: "Python")
