@@ -16,7 +16,7 @@ extension Connection {
             guard let name = row.get(0, as: String.self), let sql = row.get(1, as: String.self) else { return nil }
             return (name, sql)
         }
-        for index in indexes { try execute("DROP INDEX \(quotedIdentifier(index.name))") }
+        for index in indexes { try execute("DROP INDEX \(quoteIdentifier(index.name))") }
         let result = try body()
         for index in indexes { try execute(index.sql) }
         return result
@@ -34,14 +34,5 @@ extension Connection {
     /// are used, so a large cache costs memory only up to the size of what is touched.
     public func setPageCache(kibibytes: Int) throws {
         try execute("PRAGMA cache_size = -\(max(kibibytes, 1))")
-    }
-
-    private func quotedIdentifier(_ name: String) -> String {
-        var quoted = "\""
-        for character in name {
-            if character == "\"" { quoted.append("\"") }
-            quoted.append(character)
-        }
-        return quoted + "\""
     }
 }

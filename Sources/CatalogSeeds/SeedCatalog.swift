@@ -21,13 +21,9 @@ struct SeedCatalog {
 
     /// A link between two records of the files, by their places in `frameworks` and in
     /// `companies` or `features`: 8 bytes, so millions of links cost tens of megabytes.
-    struct Link: Hashable, Comparable {
+    struct Link: Hashable {
         var framework: Int32
         var other: Int32
-
-        static func < (lhs: Link, rhs: Link) -> Bool {
-            (lhs.framework, lhs.other) < (rhs.framework, rhs.other)
-        }
     }
 
     var languages: [Entity] = []
@@ -45,17 +41,6 @@ struct SeedCatalog {
     var size: Int {
         languages.count + features.count + companies.count + frameworks.count + frameworkCompanies.count
             + frameworkFeatures.count + frameworkCapabilities.count
-    }
-
-    /// Builds the catalog from `records`, logging duplicates and dangling references.
-    static func build(_ records: [SeedRecord], log: inout IssueLog) -> SeedCatalog {
-        var builder = Builder()
-        for record in records where !record.kind.isLink && record.kind != .frameworks {
-            builder.declare(record, log: &log)
-        }
-        for record in records where record.kind == .frameworks { builder.addFramework(record, log: &log) }
-        for record in records where record.kind.isLink { builder.addLink(record, log: &log) }
-        return builder.catalog
     }
 
     /// Builds a catalog record by record, in three phases: named records (languages, features,
@@ -240,7 +225,9 @@ struct NameKey: Hashable {
         var right = rhs.text
         return left.withUTF8 { left in
             right.withUTF8 { right in
-                for index in 0..<left.count where fold(left[index]) != fold(right[index]) { return false }
+                for index in 0..<left.count where NameMatching.fold(left[index]) != NameMatching.fold(right[index]) {
+                    return false
+                }
                 return true
             }
         }
@@ -252,7 +239,7 @@ struct NameKey: Hashable {
         let hash = text.withUTF8 { bytes in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in bytes {
-                hash ^= UInt64(Self.fold(byte))
+                hash ^= UInt64(NameMatching.fold(byte))
                 hash &*= 0x100_0000_01b3
             }
             return hash
@@ -260,7 +247,4 @@ struct NameKey: Hashable {
         hasher.combine(hash)
     }
 
-    @inline(__always) private static func fold(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-    }
 }

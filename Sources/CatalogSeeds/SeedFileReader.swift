@@ -15,15 +15,8 @@ enum SeedFileReader {
         return path[path.index(after: dot)...].lowercased()
     }
 
-    /// The records of one file. Syntax errors stop the file; field errors are logged and the
-    /// record skipped.
-    static func read(_ path: String, into log: inout IssueLog) -> [SeedRecord] {
-        var records: [SeedRecord] = []
-        read(path, into: &log) { records.append($0) }
-        return records
-    }
-
-    /// Hands each valid record of one file to `each`, in file order. A CSV file is streamed: one
+    /// Hands each valid record of one file to `each`, in file order; syntax errors stop the file,
+    /// field errors are logged and the record skipped. A CSV file is streamed: one
     /// row is in memory at a time, so a file of millions of links costs no memory per row.
     static func read(_ path: String, into log: inout IssueLog, each: (SeedRecord) -> Void) {
         do {
@@ -89,7 +82,7 @@ enum SeedFileReader {
             log.add(file, node.location, "a \(kind.singular) must be a mapping of fields")
             return nil
         }
-        var record = SeedRecord(kind: kind, file: file, location: node.location, fields: [:])
+        var record = SeedRecord(kind: kind, file: file, location: node.location, fields: SeedFields())
         var failed: Set<String> = []
         let fields = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.name, $0) })
         for pair in pairs {
@@ -280,7 +273,7 @@ enum SeedFileReader {
         if !headerIsValid { return }
         while let row = try reader.next() {
             var record = SeedRecord(
-                kind: kind, file: path, location: SourceLocation(line: row.line, column: 1), fields: [:])
+                kind: kind, file: path, location: SourceLocation(line: row.line, column: 1), fields: SeedFields())
             var failed: Set<String> = []
             for (index, text) in row.fields.enumerated() {
                 guard let field = columns[index], !text.isEmpty else { continue }

@@ -225,8 +225,8 @@ struct SeedPlan {
         if prune {
             for table in LinkTable.allCases {
                 let extra = (links[table] ?? []).subtracting(table.desired(catalog))
+                let others = table == .companies ? storedCompanyIDs : storedFeatureIDs
                 var pairs = extra.compactMap { link -> (framework: Int64, other: Int64)? in
-                    let others = table == .companies ? storedCompanyIDs : storedFeatureIDs
                     guard let framework = storedFrameworkIDs[Int(link.framework)], let other = others[Int(link.other)]
                     else { return nil }
                     return (framework, other)

@@ -122,12 +122,8 @@ struct SeedRecord: Sendable {
 
 /// The fields of one record, by name: a short list searched in order (a record has at most a
 /// dozen fields, and a CSV load builds millions of records, so no hashing and one allocation).
-struct SeedFields: Sendable, ExpressibleByDictionaryLiteral {
+struct SeedFields: Sendable {
     private var entries: [(name: String, value: Located<SeedValue>)] = []
-
-    init(dictionaryLiteral elements: (String, Located<SeedValue>)...) {
-        for (name, value) in elements { self[name] = value }
-    }
 
     subscript(name: String) -> Located<SeedValue>? {
         get { entries.first(where: { $0.name == name })?.value }

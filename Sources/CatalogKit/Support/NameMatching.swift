@@ -1,6 +1,11 @@
 /// How catalog compares names: ignoring the case of ASCII letters, as SQLite's NOCASE collation
 /// does, and suggesting the nearest known name for a misspelt one.
 public enum NameMatching {
+    /// `byte` lowercased if it is an ASCII capital letter (UTF-8 bytes of other characters are
+    /// never in that range).
+    @inlinable
+    public static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+
     /// `text` with ASCII letters lowercased: equal keys mean equal names in the database.
     public static func key(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
@@ -8,7 +13,7 @@ public enum NameMatching {
         return String(unsafeUninitializedCapacity: utf8.count) { buffer in
             var count = 0
             for byte in utf8 {
-                buffer[count] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                buffer[count] = fold(byte)
                 count += 1
             }
             return count
