@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "CatalogKit", targets: ["CatalogKit"]),
         .library(name: "CatalogSeeds", targets: ["CatalogSeeds"]),
+        .library(name: "CatalogCLI", targets: ["CatalogCLI"]),
         .executable(name: "catalog", targets: ["catalog"]),
     ],
     dependencies: [
@@ -18,41 +19,34 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libyaml's event parser, from Debian's libyaml-dev. Only CatalogSeeds' YAMLReader imports it.
+        .systemLibrary(
+            name: "CYAML",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Thin, checked wrapper over the C API: Connection, Statement, Row, Value, errors.
         .target(name: "CatalogSQLite", dependencies: ["CSQLite"]),
-        // Everything else: migrations, output formats (later the ORM, seeds, queries).
+        // Everything else: migrations, ORM and models, queries, output formats.
         .target(name: "CatalogKit", dependencies: ["CatalogSQLite"]),
         // Seed files (YAML, JSON, CSV) and the seed loader.
-        .target(name: "CatalogSeeds", dependencies: ["CatalogKit", .product(name: "Yams", package: "Yams")]),
-        // The command-line shell over CatalogKit. It leaves out the seed loader (Yams, and with it
-        // Foundation, cost ~1 ms of start-up) and execs catalog-seed for what needs it: `seed`,
-        // `setup`, `migrate fresh --seed` and creating the catalog on first use.
-        .executableTarget(
-            name: "catalog",
+        .target(name: "CatalogSeeds", dependencies: ["CatalogKit", "CYAML", .product(name: "Yams", package: "Yams")]),
+        // The project's Migrations/ and Seeds/ as Swift source, generated at build time.
+        .target(name: "CatalogBuiltIns", dependencies: ["CatalogKit"], plugins: ["EmbedCatalogFiles"]),
+        .executableTarget(name: "catalog-embed", dependencies: []),
+        .plugin(name: "EmbedCatalogFiles", capability: .buildTool(), dependencies: ["catalog-embed"]),
+        // The commands, as a library: the executable calls it, tests run it in-process.
+        .target(
+            name: "CatalogCLI",
             dependencies: [
-                "CatalogKit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            plugins: ["BuildCatalogSeed"]
-        ),
-        // The same commands with the seed loader built in: Sources/catalog-seed/ holds symlinks to
-        // Sources/catalog/*.swift but for its own SeedBackend.swift.
-        .executableTarget(
-            name: "catalog-seed",
-            dependencies: [
-                "CatalogKit",
-                "CatalogSeeds",
+                "CatalogKit", "CatalogSeeds", "CatalogBuiltIns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Makes every build of catalog (`swift run catalog` included) build catalog-seed next to it,
-        // as catalog-seed-tool, without linking its dependencies into catalog as a target
-        // dependency would.
-        .plugin(name: "BuildCatalogSeed", capability: .buildTool(), dependencies: ["catalog-seed"]),
+        .executableTarget(name: "catalog", dependencies: ["CatalogCLI"]),
         .testTarget(name: "CatalogSQLiteTests", dependencies: ["CatalogSQLite"]),
         .testTarget(name: "CatalogKitTests", dependencies: ["CatalogKit", "CatalogSQLite"]),
         .testTarget(name: "CatalogSeedsTests", dependencies: ["CatalogSeeds", "CatalogKit"]),
-        .testTarget(name: "CatalogCLITests", dependencies: ["catalog"]),
+        .testTarget(name: "CatalogCLITests", dependencies: ["CatalogCLI", "CatalogBuiltIns", "catalog"]),
     ],
     swiftLanguageModes: [.v6]
 )

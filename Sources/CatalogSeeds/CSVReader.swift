@@ -65,8 +65,18 @@ public final class CSVReader {
         self.descriptor = descriptor
     }
 
+    /// Reads the CSV text `bytes` (a file built into the binary), named `file` in errors.
+    public init(bytes: [UInt8], file: String) throws(SeedSyntaxError) {
+        var cursor = CSVCursor(file: file, descriptor: -1, bytes: bytes, chunkSize: CSVCursor.defaultChunkSize)
+        try cursor.readHeader()
+        self.file = file
+        self.header = cursor.header
+        self.cursor = cursor
+        self.descriptor = -1
+    }
+
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
     }
 
     /// The next data record, or nil at the end of the file.

@@ -3,28 +3,36 @@ import CatalogKit
 /// The catalog's files and database together: seed them, set them up, open them for reading.
 public struct CatalogSetup {
     public var databasePath: String
-    public var migrationsDirectory: String
-    public var seedsDirectory: String
+    /// The migration files: a folder or the built-in migrations.
+    public var migrations: FileSource
+    /// The seed files: a folder or the built-in seeds.
+    public var seeds: FileSource
     /// Seconds to wait for another process's write lock.
     public var lockTimeout: Double
 
-    public init(databasePath: String, migrationsDirectory: String, seedsDirectory: String, lockTimeout: Double = 30) {
+    public init(databasePath: String, migrations: FileSource, seeds: FileSource, lockTimeout: Double = 30) {
         self.databasePath = databasePath
-        self.migrationsDirectory = migrationsDirectory
-        self.seedsDirectory = seedsDirectory
+        self.migrations = migrations
+        self.seeds = seeds
         self.lockTimeout = lockTimeout
     }
 
-    var migrator: Migrator {
-        Migrator(databasePath: databasePath, migrationsDirectory: migrationsDirectory, lockTimeout: lockTimeout)
+    public init(databasePath: String, migrationsDirectory: String, seedsDirectory: String, lockTimeout: Double = 30) {
+        self.init(
+            databasePath: databasePath, migrations: .directory(migrationsDirectory), seeds: .directory(seedsDirectory),
+            lockTimeout: lockTimeout)
     }
 
-    /// Loads `files` (default: every seed file in `seedsDirectory`) into the database, in one
+    var migrator: Migrator {
+        Migrator(databasePath: databasePath, migrations: migrations, lockTimeout: lockTimeout)
+    }
+
+    /// Loads `files` (default: every seed file of `seeds`) into the database, in one
     /// transaction under the write lock. Refuses a missing database and pending migrations.
     public func seed(files: [String]? = nil, options: Seeder.Options = .init(), progress: Seeder.Progress? = nil)
         throws -> SeedSummary
     {
-        let seeder = try files.map(Seeder.init(files:)) ?? Seeder(directory: seedsDirectory)
+        let seeder = try files.map(Seeder.init(files:)) ?? Seeder(source: seeds)
         guard FileSystem.exists(databasePath) else { throw SeedSetupError.databaseMissing(databasePath) }
         let pending = try migrator.status().filter { $0.state == .pending }.count
         if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
@@ -52,9 +60,11 @@ public struct CatalogSetup {
 
     /// Opens the catalog for a command that reads it. When the database file does not exist yet,
     /// it is created from the migrations and seeds first, and `note` is told so in one line; when
-    /// migrations are pending, this fails naming the command to run.
-    public func openForReading(note: (String) -> Void) throws -> Connection {
+    /// migrations are pending, this fails naming the command to run. With `creating` false, a
+    /// missing database is an error instead (`MigrationError.databaseMissing`).
+    public func openForReading(creating: Bool = true, note: (String) -> Void) throws -> Connection {
         if !FileSystem.exists(databasePath) {
+            if !creating { throw MigrationError.databaseMissing(databasePath) }
             let (migrated, seeded): (Migrator.Report, SeedSummary)
             do {
                 (migrated, seeded) = try setup()
@@ -65,13 +75,18 @@ public struct CatalogSetup {
             }
             let rows = seeded.tables.reduce(0) { $0 + $1.inserted }
             note(
-                "catalog: created \(databasePath) from \(migrationsDirectory)/ (\(migrated.migrations.count) migrations) "
-                    + "and \(seedsDirectory)/ (\(rows) rows)")
+                "catalog: created \(databasePath) from \(Self.describe(migrations)) (\(migrated.migrations.count) migrations) "
+                    + "and \(Self.describe(seeds)) (\(rows) rows)")
         }
         let db = try open(.readOnly)
         let pending = try migrator.pendingVersions(in: db).count
         if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
         return db
+    }
+
+    /// `Migrations/` for a folder, `the built-in Migrations` for files in the binary.
+    static func describe(_ source: FileSource) -> String {
+        source.isBuiltIn ? "the \(source.displayName)" : source.displayName + "/"
     }
 
     private func open(_ mode: Connection.Mode) throws -> Connection {

@@ -4,10 +4,14 @@ import CatalogKit
 enum SeedFileReader {
     /// The seed files in `directory`: `*.yml`, `*.yaml`, `*.json`, `*.csv`, sorted by name.
     static func files(in directory: String) throws -> [String] {
-        try FileSystem.contentsOfDirectory(directory)
-            .filter { name in !name.hasPrefix(".") && ["yml", "yaml", "json", "csv"].contains(fileExtension(name)) }
-            .sorted()
-            .map { FileSystem.join(directory, $0) }
+        try FileSystem.contentsOfDirectory(directory).filter(isSeedFileName).sorted().map {
+            FileSystem.join(directory, $0)
+        }
+    }
+
+    /// True for the names a seeds folder is read for: `*.yml`, `*.yaml`, `*.json`, `*.csv`, not hidden.
+    static func isSeedFileName(_ name: String) -> Bool {
+        !name.hasPrefix(".") && ["yml", "yaml", "json", "csv"].contains(fileExtension(name))
     }
 
     static func fileExtension(_ path: String) -> String {
@@ -18,17 +22,21 @@ enum SeedFileReader {
     /// Hands each valid record of one file to `each`, in file order; syntax errors stop the file,
     /// field errors are logged and the record skipped. A CSV file is streamed: one
     /// row is in memory at a time, so a file of millions of links costs no memory per row.
-    static func read(_ path: String, into log: inout IssueLog, each: (SeedRecord) -> Void) {
+    /// `contents`, when given, are the file's bytes (a built-in file); otherwise `path` is read.
+    static func read(
+        _ path: String, contents: [UInt8]? = nil, into log: inout IssueLog, each: (SeedRecord) -> Void
+    ) {
         do {
             switch fileExtension(path) {
             case "csv":
-                try readCSV(path, into: &log, each: each)
+                let reader = try contents.map { try CSVReader(bytes: $0, file: path) } ?? CSVReader(path: path)
+                try readCSV(reader, into: &log, each: each)
             case "json":
-                records(in: try JSONReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
-                    .forEach(each)
+                let bytes = try contents ?? FileSystem.readFile(path)
+                records(in: try JSONReader.parse(bytes, file: path), file: path, log: &log).forEach(each)
             case "yml", "yaml":
-                records(in: try YAMLReader.parse(try FileSystem.readFile(path), file: path), file: path, log: &log)
-                    .forEach(each)
+                let bytes = try contents ?? FileSystem.readFile(path)
+                records(in: try YAMLReader.parse(bytes, file: path), file: path, log: &log).forEach(each)
             default:
                 log.add(path, SourceLocation(line: 1, column: 1), "not a seed file (use .yml, .yaml, .json or .csv)")
             }
@@ -241,14 +249,14 @@ enum SeedFileReader {
         return SeedKind(rawValue: last)
     }
 
-    private static func readCSV(_ path: String, into log: inout IssueLog, each: (SeedRecord) -> Void) throws {
+    private static func readCSV(_ reader: CSVReader, into log: inout IssueLog, each: (SeedRecord) -> Void) throws {
+        let path = reader.file
         guard let kind = csvKind(path) else {
             log.add(
                 path, SourceLocation(line: 1, column: 1),
                 "a CSV seed file is named after its record kind (\(kindList)), e.g. companies.csv")
             return
         }
-        let reader = try CSVReader(path: path)
         let header = reader.header
         let fields = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.name, $0) })
         var columns: [SeedField?] = []

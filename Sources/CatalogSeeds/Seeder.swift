@@ -24,8 +24,10 @@ public struct Seeder {
     /// How far a run has got: `done` of `total` steps.
     public typealias Progress = (_ done: Int, _ total: Int) -> Void
 
-    /// The seed files to load.
+    /// The seed files to load (for built-in files, the names messages give them).
     public var files: [String]
+    /// The bytes of built-in files, by their entry in `files`; other files are read from disk.
+    private var contents: [String: [UInt8]] = [:]
 
     public init(files: [String]) {
         self.files = files
@@ -35,6 +37,18 @@ public struct Seeder {
     public init(directory: String) throws {
         guard FileSystem.isDirectory(directory) else { throw SeedSetupError.seedsNotFound(directory) }
         self.init(files: try SeedFileReader.files(in: directory))
+    }
+
+    /// The seed files of `source`: a folder, or the seeds built into the binary.
+    public init(source: FileSource) throws {
+        switch source {
+        case .directory(let directory):
+            try self.init(directory: directory)
+        case .builtIn(_, let builtIn):
+            let chosen = builtIn.filter { SeedFileReader.isSeedFileName($0.name) }.sorted { $0.name < $1.name }
+            self.init(files: chosen.map { source.path(of: $0.name) })
+            for file in chosen { contents[source.path(of: file.name)] = file.bytes }
+        }
     }
 
     /// Reads and validates every file; throws `SeedValidationError` listing the problems.
@@ -55,7 +69,7 @@ public struct Seeder {
             SeedFileReader.fileExtension(file) == "csv" && SeedFileReader.csvKind(file)?.isLink == true
         }
         for file in files where !isLinkCSV(file) {
-            SeedFileReader.read(file, into: &fileIssues) { record in
+            SeedFileReader.read(file, contents: contents[file], into: &fileIssues) { record in
                 if record.kind.isLink || record.kind == .frameworks {
                     later.append(record)
                 } else {
@@ -74,7 +88,7 @@ public struct Seeder {
         later = []
         for file in files where isLinkCSV(file) {
             let resolves = fileIssues.isEmpty
-            SeedFileReader.read(file, into: &fileIssues) { record in
+            SeedFileReader.read(file, contents: contents[file], into: &fileIssues) { record in
                 if resolves { builder.addLink(record, log: &referenceIssues) }
             }
         }

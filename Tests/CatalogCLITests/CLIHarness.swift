@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import CatalogCLI
+
 /// What one run of the `catalog` binary printed and returned.
 struct CLIResult: Sendable {
     var stdout: String
@@ -9,7 +11,8 @@ struct CLIResult: Sendable {
 }
 
 /// A temporary working directory with a copy of the project's migrations, in which tests run
-/// the built `catalog` binary exactly as a user would.
+/// catalog's commands: in-process (`run`, fast, the default) or as the built `catalog` binary
+/// (`runBinary`, `start`: exit codes, signals, terminals, concurrency).
 final class CLISandbox {
     let root: String
 
@@ -59,16 +62,38 @@ final class CLISandbox {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("catalog").path
     }
 
-    /// Runs `catalog` with `arguments` in the sandbox, stdin from /dev/null (not a terminal).
+    /// The environment every run starts from: HOME inside the sandbox (so a per-user default
+    /// database never touches the real one) and NO_COLOR.
+    var baseEnvironment: [String: String] { ["HOME": root + "/home", "NO_COLOR": "1"] }
+
+    /// Runs catalog's command line `arguments` in-process, in the sandbox, with `input` as its
+    /// standard input (not a terminal). The sandbox's path is removed from what it printed, as
+    /// if it ran there with relative paths.
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
-        let process = try start(arguments, environment: environment)
-        return process.wait()
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") throws -> CLIResult {
+        let output = CapturedOutput()
+        let context = CLIContext(
+            directory: root, environment: baseEnvironment.merging(environment) { $1 }, input: input, output: output)
+        let code = CatalogCLI.run(arguments, context: context)
+        return CLIResult(stdout: relative(output.stdout), stderr: relative(output.stderr), exitCode: code)
+    }
+
+    /// Runs the built `catalog` binary with `arguments` in the sandbox, stdin from /dev/null.
+    @discardableResult
+    func runBinary(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+        try start(arguments, environment: environment).wait()
+    }
+
+    /// `text` with this sandbox's absolute path removed.
+    func relative(_ text: String) -> String {
+        text.replacingOccurrences(of: root + "/", with: "")
     }
 
     /// Starts `catalog` with `arguments`, or, with `shell`, the program that `arguments` names.
     func start(_ arguments: [String], environment: [String: String] = [:], shell: Bool = false) throws -> RunningCLI {
-        try RunningCLI(arguments: arguments, directory: root, environment: environment, shell: shell)
+        try RunningCLI(
+            arguments: arguments, directory: root, environment: baseEnvironment.merging(environment) { $1 },
+            shell: shell)
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: root + "/" + name) }
@@ -79,18 +104,24 @@ final class CLISandbox {
 
     func read(_ name: String) throws -> String { try String(contentsOfFile: root + "/" + name, encoding: .utf8) }
 
-    /// Runs SQL on the sandbox database with the sqlite3 command-line shell.
+    /// Runs SQL on the sandbox database with the sqlite3 command-line shell; anything it prints
+    /// on stderr or a non-zero exit fails the test.
     @discardableResult
-    func sqlite(_ sql: String, database: String = "catalog.sqlite3") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [root + "/" + database, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    func sqlite(
+        _ sql: String, database: String = "catalog.sqlite3", sourceLocation: Testing.SourceLocation = #_sourceLocation
+    )
+        throws -> String
+    {
+        let result = try runTool("/usr/bin/sqlite3", [root + "/" + database, sql])
+        #expect(
+            result.exitCode == 0, "sqlite3 exited \(result.exitCode): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr == "", "sqlite3 printed \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// Runs `tool` with `arguments` in the sandbox, stdin from /dev/null, and returns what it did.
+    func runTool(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+        try start([tool] + arguments, environment: environment, shell: true).wait()
     }
 }
 
@@ -105,9 +136,7 @@ final class RunningCLI: @unchecked Sendable {
         process.arguments = shell ? Array(arguments.dropFirst()) : arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
-        env["CATALOG_DATABASE"] = nil
-        env["CATALOG_MIGRATIONS"] = nil
-        env["NO_COLOR"] = "1"
+        for name in ["CATALOG_DATABASE", "CATALOG_MIGRATIONS", "CATALOG_SEEDS", "XDG_DATA_HOME"] { env[name] = nil }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")

@@ -11,9 +11,16 @@ import Testing
             result.stderr
                 == "error: no/such/dir/catalog.sqlite3: cannot create lock file no/such/dir/catalog.sqlite3-lock: no such file or directory\n"
         )
+        let setup = try sandbox.run(["setup", "--database", "/proc/catalog.sqlite3"])
+        #expect(setup.exitCode == 1)
+        #expect(setup.stderr.hasPrefix("error: /proc/catalog.sqlite3: "), "\(setup.stderr)")
+        // A reader never creates a database it was pointed at: it says how to.
         let query = try sandbox.run(["query", "--company", "PayPal", "--database", "/proc/catalog.sqlite3"])
         #expect(query.exitCode == 1)
-        #expect(query.stderr.hasPrefix("error: /proc/catalog.sqlite3: "))
+        #expect(
+            query.stderr
+                == "error: no catalog database at /proc/catalog.sqlite3; to create one there, run: catalog setup --database /proc/catalog.sqlite3\n"
+        )
     }
 
     @Test func aTruncatedDatabaseIsReportedAndLeftAlone() throws {

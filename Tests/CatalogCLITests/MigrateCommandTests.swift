@@ -35,6 +35,9 @@ import Testing
         #expect(status.exitCode == 0)
         #expect(
             normalized(status.stdout) == """
+                database:   catalog.sqlite3
+                migrations: Migrations/
+
                 version         name                    state    batch  applied_at
                 --------------  ----------------------  -------  -----  --------------------
                 20241124120000  create_languages        applied  1      TIMESTAMP
@@ -222,12 +225,18 @@ import Testing
             ["migrate", "status", "--database", "third.sqlite3", "--migrations", "schema"],
             environment: ["CATALOG_DATABASE": "other.sqlite3"])
         #expect(status.stdout.contains("pending"))
-        let missing = try sandbox.run(["migrate"])
+        let missing = try sandbox.run(["migrate", "--migrations", "Migrations"])
         #expect(missing.exitCode == 1)
         #expect(
             missing.stderr
                 == "error: migrations directory Migrations does not exist (set it with --migrations or CATALOG_MIGRATIONS)\n"
         )
+        // With no Migrations/ here (the folder is not a project), the built-in migrations and the
+        // per-user database are used.
+        let builtIn = try sandbox.run(["migrate"])
+        #expect(builtIn.exitCode == 0, "\(builtIn.stderr)")
+        #expect(normalized(builtIn.stdout).hasSuffix("Migrated 7 migrations in batch 1 (N ms).\n"))
+        #expect(sandbox.exists("home/.local/share/catalog/catalog.sqlite3"))
     }
 
     @Test func eightConcurrentMigrateProcessesApplyEachMigrationOnce() throws {

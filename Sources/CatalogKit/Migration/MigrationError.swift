@@ -25,6 +25,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case notACatalogDatabase(path: String, tables: [String])
     case unexpectedLedger(path: String, missingColumns: [String])
     case database(path: String, message: String)
+    /// A command that never creates the database found none.
+    case databaseMissing(String)
     case invalidName(String)
     case fileExists(String)
     case versionTaken(version: String, file: String)
@@ -86,6 +88,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
         case .unexpectedLedger(let path, let missing):
             return "\(path) has a schema_migrations table without the columns \(missing.joined(separator: ", ")) "
                 + "(made by another migration tool?); catalog will not change it"
+        case .databaseMissing(let path):
+            return
+                "no catalog database at \(path); nothing was created (run `catalog migrate` or `catalog setup` to create it)"
         case .database(let path, let message):
             return "\(path): \(message)"
         case .invalidName(let name):

@@ -65,24 +65,27 @@ public enum MigrationParser {
     }
 
     /// Reads every `*.sql` file in `directory`, sorted by version.
+    public static func load(directory: String) throws -> [Migration] {
+        try load(.directory(directory))
+    }
+
+    /// Reads every `*.sql` file of `source` (a folder or the built-in migrations), sorted by version.
     ///
     /// Hidden files and files not ending in `.sql` are ignored. A bad name, a malformed file or
     /// two files with one version make the whole set fail, naming the file.
-    public static func load(directory: String) throws -> [Migration] {
-        guard FileSystem.isDirectory(directory) else {
-            throw MigrationError.directoryNotFound(directory)
+    public static func load(_ source: FileSource) throws -> [Migration] {
+        guard source.exists, let allNames = try? source.fileNames() else {
+            throw MigrationError.directoryNotFound(source.displayName)
         }
-        let names = try FileSystem.contentsOfDirectory(directory)
-            .filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }
-            .sorted()
+        let names = allNames.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.sorted()
         var migrations: [Migration] = []
         var byVersion: [String: String] = [:]
         for name in names {
-            let path = FileSystem.join(directory, name)
+            let path = source.path(of: name)
             if let (version, _) = splitFileName(name), let other = byVersion[version] {
                 throw MigrationError.duplicateVersion(version: version, files: [other, path])
             }
-            let migration = try parse(path: path, bytes: FileSystem.readFile(path))
+            let migration = try parse(path: path, bytes: source.read(name))
             byVersion[migration.version] = path
             migrations.append(migration)
         }

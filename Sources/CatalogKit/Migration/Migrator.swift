@@ -72,21 +72,26 @@ public final class Migrator {
     }
 
     public let databasePath: String
-    public let migrationsDirectory: String
+    /// Where the migration files are: a folder, or the migrations built into the binary.
+    public let migrationSource: FileSource
     /// Seconds to wait for another process's migration lock and SQLite write lock.
     public var lockTimeout: Double
 
-    public init(databasePath: String, migrationsDirectory: String, lockTimeout: Double = 30) {
+    public init(databasePath: String, migrations: FileSource, lockTimeout: Double = 30) {
         self.databasePath = databasePath
-        self.migrationsDirectory = migrationsDirectory
+        self.migrationSource = migrations
         self.lockTimeout = lockTimeout
+    }
+
+    public convenience init(databasePath: String, migrationsDirectory: String, lockTimeout: Double = 30) {
+        self.init(databasePath: databasePath, migrations: .directory(migrationsDirectory), lockTimeout: lockTimeout)
     }
 
     // MARK: - Reading
 
     /// The migration files, validated and sorted.
     public func loadMigrations() throws -> [Migration] {
-        try MigrationParser.load(directory: migrationsDirectory)
+        try MigrationParser.load(migrationSource)
     }
 
     /// The union of files and ledger. Opens the database read-only; a missing database shows
@@ -102,12 +107,11 @@ public final class Migrator {
     /// The cheap check for commands that only read: it reads no file and computes no checksum
     /// (`status()` does both), so it costs one directory listing and one query.
     public func pendingVersions(in db: Connection) throws -> [String] {
-        guard FileSystem.isDirectory(migrationsDirectory) else {
-            throw MigrationError.directoryNotFound(migrationsDirectory)
+        guard migrationSource.exists, let names = try? migrationSource.fileNames() else {
+            throw MigrationError.directoryNotFound(migrationSource.displayName)
         }
         try Ledger.verify(db)
-        let versions = try FileSystem.contentsOfDirectory(migrationsDirectory)
-            .compactMap { MigrationParser.splitFileName($0)?.0 }
+        let versions = names.compactMap { MigrationParser.splitFileName($0)?.0 }
         let applied = Set(try Ledger.records(in: db).map(\.version))
         return versions.filter { !applied.contains($0) }.sorted()
     }
@@ -165,7 +169,7 @@ public final class Migrator {
                 return Report(migrations: selected, dryRunSQL: runner.lines)
             }
         }
-        return try withLockedDatabase { db in
+        return try withLockedDatabase(creating: false) { db in
             let selected = try Self.selectForRollback(
                 try Ledger.records(in: db), migrations: migrations, target: target)
             return try Self.undo(selected, on: db, onEvent: onEvent)
@@ -178,7 +182,7 @@ public final class Migrator {
         rolledBack: Report, applied: Report
     ) {
         let migrations = try loadMigrations()
-        return try withLockedDatabase { db in
+        return try withLockedDatabase(creating: false) { db in
             let selected = try Self.selectForRollback(
                 try Ledger.records(in: db), migrations: migrations, target: .steps(steps))
             let undone = try Self.undo(selected, on: db, onEvent: onEvent)
@@ -211,7 +215,7 @@ public final class Migrator {
     @discardableResult
     public func repair(version: String) throws -> Migration {
         let migrations = try loadMigrations()
-        return try withLockedDatabase { db in
+        return try withLockedDatabase(creating: false) { db in
             guard let migration = migrations.first(where: { $0.version == version }) else {
                 throw MigrationError.unknownVersion(version)
             }
@@ -410,7 +414,11 @@ public final class Migrator {
     }
 
     /// Takes the migration lock, opens (creating) the database and makes sure of its ledger.
-    private func withLockedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+    /// Runs `body` on the database under the migration lock. Only commands that apply migrations
+    /// create a missing database (`creating`); undoing or repairing refuses one, before even the
+    /// lock file is made.
+    private func withLockedDatabase<T>(creating: Bool = true, _ body: (Connection) throws -> T) throws -> T {
+        if !creating && !FileSystem.exists(databasePath) { throw MigrationError.databaseMissing(databasePath) }
         let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         return try wrappingSQLiteErrors {

@@ -73,7 +73,7 @@ public struct CatalogQuery {
         public var frameworks: [String]
     }
 
-    let db: Connection
+    public let db: Connection
 
     public init(_ db: Connection) {
         self.db = db

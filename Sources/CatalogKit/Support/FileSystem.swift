@@ -105,6 +105,18 @@ public enum FileSystem {
         }
     }
 
+    /// Creates `path` and any missing parent folders (`mkdir -p`), each with mode 0700 when
+    /// `private`, else 0755.
+    public static func makeDirectories(_ path: String, private isPrivate: Bool = false) throws {
+        if isDirectory(path) { return }
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try makeDirectories(String(path[..<slash]), private: isPrivate)
+        }
+        if mkdir(path, isPrivate ? 0o700 : 0o755) != 0 && errno != EEXIST {
+            throw Failure(path: path, operation: "create directory", errno: errno)
+        }
+    }
+
     /// `path` joined to `name` with one slash.
     public static func join(_ path: String, _ name: String) -> String {
         if path.isEmpty { return name }

@@ -1,18 +1,26 @@
 import ArgumentParser
 import CatalogKit
 
-/// The name filters shared by every `catalog query` subcommand.
+/// The name filters of `catalog query`.
 struct QueryFilters: ParsableArguments {
-    @Option(help: ArgumentHelp("A company (name or alias) that must use the framework. Repeatable.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("A company (name or alias) that must use the framework. Repeatable.", valueName: "name"),
+        completion: .custom { words, _, prefix in Completion.names(of: .companies, words: words, prefix: prefix) })
     var company: [String] = []
 
-    @Option(help: ArgumentHelp("A framework (name or alias). Repeatable.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("A framework (name or alias). Repeatable.", valueName: "name"),
+        completion: .custom { words, _, prefix in Completion.names(of: .frameworks, words: words, prefix: prefix) })
     var framework: [String] = []
 
-    @Option(help: ArgumentHelp("A feature or capability the framework must offer. Repeatable.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("A feature or capability the framework must offer. Repeatable.", valueName: "name"),
+        completion: .custom { words, _, prefix in Completion.names(of: .features, words: words, prefix: prefix) })
     var feature: [String] = []
 
-    @Option(help: ArgumentHelp("A language the framework must be written in. Repeatable.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("A language the framework must be written in. Repeatable.", valueName: "name"),
+        completion: .custom { words, _, prefix in Completion.names(of: .languages, words: words, prefix: prefix) })
     var language: [String] = []
 
     var filters: CatalogQuery.Filters {
@@ -31,13 +39,16 @@ struct ReadingOptions: ParsableArguments {
         _ question: (CatalogQuery) -> (CatalogQuery.Filters) throws -> [CatalogQuery.Related],
         _ filters: CatalogQuery.Filters
     ) throws {
-        output.print(CatalogQuery.Related.table(try question(try openQuery())(filters)))
+        let query = try openQuery()
+        let answer = try CatalogReader.explainingEmpty(query) { try question(query)(filters) }
+        output.print(CatalogQuery.Related.table(answer))
     }
 
-    /// Opens the catalog read-only, creating it from Migrations/ and Seeds/ when it does not
-    /// exist yet.
+    /// Opens the catalog read-only. A missing database at the default place is created from the
+    /// migrations and seeds (one line on stderr); one named by `--database` or CATALOG_DATABASE
+    /// is an error naming `catalog setup`.
     func openDatabase() throws -> Connection {
-        try SeedBackend.openForReading(self)
+        try CatalogReader.open(self)
     }
 
     func openQuery() throws -> CatalogQuery {
@@ -45,7 +56,7 @@ struct ReadingOptions: ParsableArguments {
     }
 }
 
-/// `catalog query ...`: relationship questions.
+/// `catalog query [frameworks|companies|features|languages] --company ...`: relationship questions.
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
@@ -53,63 +64,30 @@ struct Query: ParsableCommand {
         discussion: """
             Names match ignoring case, and aliases match too. Every filter must hold: \
             `catalog query --language Python --feature "Secure Authentication"`. \
-            `catalog query --framework Django` alone shows Django's full card.
-            """,
-        subcommands: [Frameworks.self, Companies.self, Features.self, Languages.self],
-        defaultSubcommand: Frameworks.self)
+            `catalog query --framework Django` alone shows Django's full card; \
+            `catalog query companies --language Python` asks the reverse question.
+            """)
 
-    struct Frameworks: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "frameworks",
-            abstract: "The frameworks matching the filters (the default), sorted by name.")
+    @Argument(
+        help: ArgumentHelp(
+            "The kind of record to answer with.", valueName: "kind"))
+    var subject: CatalogQuery.Subject = .frameworks
 
-        @OptionGroup var filters: QueryFilters
-        @OptionGroup var options: ReadingOptions
+    @OptionGroup var filters: QueryFilters
+    @OptionGroup var options: ReadingOptions
 
-        func run() throws {
+    func run() throws {
+        switch subject {
+        case .frameworks:
             let card = filters.framework.count == 1 && filters.filters == .init(frameworks: filters.framework)
-            let answer = try options.openQuery().frameworks(
-                filters.filters, including: frameworkDetails(card: card, output: options.output))
+            let query = try options.openQuery()
+            let answer = try CatalogReader.explainingEmpty(query) {
+                try query.frameworks(filters.filters, including: frameworkDetails(card: card, output: options.output))
+            }
             printFrameworks(answer, card: card, output: options.output)
-        }
-    }
-
-    struct Companies: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "companies",
-            abstract: "The companies matching the filters, with the frameworks they use.")
-
-        @OptionGroup var filters: QueryFilters
-        @OptionGroup var options: ReadingOptions
-
-        func run() throws {
-            try options.printRelated(CatalogQuery.companies, filters.filters)
-        }
-    }
-
-    struct Features: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "features",
-            abstract: "The features matching the filters, with the frameworks that offer them.")
-
-        @OptionGroup var filters: QueryFilters
-        @OptionGroup var options: ReadingOptions
-
-        func run() throws {
-            try options.printRelated(CatalogQuery.features, filters.filters)
-        }
-    }
-
-    struct Languages: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "languages",
-            abstract: "The languages matching the filters, with their frameworks.")
-
-        @OptionGroup var filters: QueryFilters
-        @OptionGroup var options: ReadingOptions
-
-        func run() throws {
-            try options.printRelated(CatalogQuery.languages, filters.filters)
+        case .companies: try options.printRelated(CatalogQuery.companies, filters.filters)
+        case .features: try options.printRelated(CatalogQuery.features, filters.filters)
+        case .languages: try options.printRelated(CatalogQuery.languages, filters.filters)
         }
     }
 }
@@ -148,7 +126,10 @@ struct List: ParsableCommand {
         switch subject {
         case .frameworks:
             let details = frameworkDetails(card: false, output: options.output)
-            let frameworks = try options.openQuery().frameworks(.init(), including: details)
+            let query = try options.openQuery()
+            let frameworks = try CatalogReader.explainingEmpty(query) {
+                try query.frameworks(.init(), including: details)
+            }
             printFrameworks(frameworks, card: false, output: options.output)
         case .companies: try options.printRelated(CatalogQuery.companies, .init())
         case .features: try options.printRelated(CatalogQuery.features, .init())

@@ -1,57 +1,79 @@
 import ArgumentParser
 import CatalogKit
 
-/// `catalog migrate ...`: apply, inspect and roll back schema migrations.
+/// `catalog migrate ...`: apply, inspect and roll back schema migrations. `catalog migrate` alone
+/// runs `up`, its default subcommand.
+///
+/// The options of `up` cannot be declared on `migrate` itself: argument-parser lets a parent take
+/// its options from anywhere on the command line, so `migrate rollback --to X` would hand `--to`
+/// to the parent. `MigrateSyntax` describes `migrate` with them for help and shell completion.
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply, inspect and roll back the schema migrations in Migrations/.",
+        abstract: "Apply pending migrations (the default), or inspect and roll them back.",
         discussion: """
             Each migration runs in one BEGIN IMMEDIATE transaction together with its ledger row in \
-            schema_migrations, so a failure leaves nothing half-applied. Concurrent runs wait for each other.
+            schema_migrations, so a failure leaves nothing half-applied. Concurrent runs wait for each other. \
+            `catalog migrate status` shows which migrations (a project's Migrations/ or the built-in ones) \
+            and which database are in use.
             """,
         subcommands: [Up.self, Status.self, Rollback.self, Redo.self, Reset.self, Fresh.self, New.self, Repair.self],
         defaultSubcommand: Up.self
     )
 }
 
+/// `catalog migrate` as users see it: its default subcommand's options are its own. Used only to
+/// print `catalog migrate --help` and to generate completion scripts and the manual, never to parse.
+struct MigrateSyntax: ParsableCommand {
+    static let configuration = Migrate.configuration
+
+    @OptionGroup var up: UpOptions
+}
+
+/// The options of `catalog migrate` and `catalog migrate up`.
+struct UpOptions: ParsableArguments {
+    @OptionGroup var options: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Apply only the next N pending migrations.", valueName: "n"))
+    var step: Int?
+
+    @Option(help: ArgumentHelp("Apply pending migrations up to and including VERSION.", valueName: "version"))
+    var to: String?
+
+    @Flag(help: "Print the SQL that would run, in order, and change nothing (not even create the file).")
+    var dryRun = false
+
+    @Flag(help: "Apply pending migrations older than the newest applied one (merged from another branch).")
+    var allowOutOfOrder = false
+
+    @Flag(help: "Run even though files of applied migrations are missing.")
+    var ignoreMissing = false
+
+    func validate() throws {
+        if let step, step < 1 { throw ValidationError("--step must be 1 or more") }
+    }
+
+    func run() throws {
+        let migrator = try options.makeMigrator(creating: !dryRun)
+        let report = try migrator.migrate(
+            Migrator.MigrateOptions(
+                step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
+                dryRun: dryRun),
+            onEvent: Report.printEvent)
+        if Report.printDryRun(report) { return }
+        Report.printApplied(report)
+    }
+}
+
 extension Migrate {
     struct Up: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "up",
-            abstract: "Apply pending migrations in version order, as one new batch.")
+            abstract: "Apply pending migrations in version order, as one new batch (what `catalog migrate` does).")
 
-        @OptionGroup var options: DatabaseOptions
+        @OptionGroup var up: UpOptions
 
-        @Option(help: ArgumentHelp("Apply only the next N pending migrations.", valueName: "n"))
-        var step: Int?
-
-        @Option(help: ArgumentHelp("Apply pending migrations up to and including VERSION.", valueName: "version"))
-        var to: String?
-
-        @Flag(help: "Print the SQL that would run, in order, and change nothing (not even create the file).")
-        var dryRun = false
-
-        @Flag(help: "Apply pending migrations older than the newest applied one (merged from another branch).")
-        var allowOutOfOrder = false
-
-        @Flag(help: "Run even though files of applied migrations are missing.")
-        var ignoreMissing = false
-
-        func validate() throws {
-            if let step, step < 1 { throw ValidationError("--step must be 1 or more") }
-        }
-
-        func run() throws {
-            let migrator = options.makeMigrator()
-            let report = try migrator.migrate(
-                Migrator.MigrateOptions(
-                    step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
-                    dryRun: dryRun),
-                onEvent: Report.printEvent)
-            if Report.printDryRun(report) { return }
-            Report.printApplied(report)
-        }
+        func run() throws { try up.run() }
     }
 
     struct Status: ParsableCommand {
@@ -66,7 +88,14 @@ extension Migrate {
         var exitCode = false
 
         func run() throws {
+            let location = try options.locate()
             let statuses = try options.makeMigrator().status()
+            if output.format == .table {
+                let exists = FileSystem.exists(location.databasePath)
+                print("database:   \(location.databasePath)\(exists ? "" : " (does not exist yet)")")
+                print("migrations: \(location.migrationsDescription)")
+                print()
+            }
             output.print(MigrationStatus.table(statuses))
             if exitCode && statuses.contains(where: { $0.state != .applied }) {
                 throw ExitCode(1)
@@ -144,13 +173,13 @@ extension Migrate {
         var dryRun = false
 
         func run() throws {
-            let migrator = options.makeMigrator()
+            let migrator = try options.makeMigrator()
             if dryRun {
                 Report.printDryRun(try migrator.reset(dryRun: true))
                 return
             }
             try Terminal.confirm(
-                "This rolls back every migration in \(options.databasePath) and destroys its data.", force: force,
+                "This rolls back every migration in \(try options.databasePath) and destroys its data.", force: force,
                 command: "migrate reset")
             Report.printRolledBack(try migrator.reset(onEvent: Report.printEvent))
         }
@@ -173,13 +202,16 @@ extension Migrate {
         var seed = false
 
         func run() throws {
-            if seed { try SeedBackend.requireSeedLoader() }
             try Terminal.confirm(
-                "This drops everything in \(options.databasePath) and migrates it from scratch.", force: force,
+                "This drops everything in \(try options.databasePath) and migrates it from scratch.", force: force,
                 command: "migrate fresh")
-            let (_, applied) = try options.makeMigrator().fresh(onEvent: Report.printEvent)
+            let (_, applied) = try options.makeMigrator(creating: true).fresh(onEvent: Report.printEvent)
             Report.printApplied(applied)
-            if seed { try SeedBackend.seed(database: options, seedOptions: seedOptions, output: output) }
+            if seed {
+                let (setup, location) = try SeedReport.makeSetup(seedOptions, options)
+                let summary = try setup.seed(progress: ProgressBar.make(label: "seeding"))
+                SeedReport.report(summary, output: output, database: location.databasePath)
+            }
         }
     }
 
@@ -195,8 +227,12 @@ extension Migrate {
         var name: String
 
         func run() throws {
-            let path = try Migrator.createMigration(
-                named: name, in: options.migrationsDirectory, version: Migrator.versionForNow())
+            guard let directory = try options.locate().migrations.directory else {
+                throw CommandFailure(
+                    "the built-in migrations cannot take a new file: run this in a project folder (one with a "
+                        + "Migrations/ folder; create it to start one) or pass --migrations DIR")
+            }
+            let path = try Migrator.createMigration(named: name, in: directory, version: Migrator.versionForNow())
             print(path)
         }
     }

@@ -20,7 +20,7 @@ struct SQL: ParsableCommand {
     @Argument(help: ArgumentHelp("The SQL to run, or - to read it from stdin.", valueName: "sql"))
     var sql: String?
 
-    @Option(help: ArgumentHelp("Read the SQL from this file.", valueName: "path"))
+    @Option(help: ArgumentHelp("Read the SQL from this file.", valueName: "path"), completion: .file())
     var file: String?
 
     @Option(help: ArgumentHelp("A value for the next ? parameter (repeatable, in order).", valueName: "value"))
@@ -55,12 +55,12 @@ struct SQL: ParsableCommand {
     func openSession() throws -> SQLSession {
         _ = try options.openDatabase()  // creates the catalog on first use; refuses pending migrations
         return try SQLSession(
-            path: options.database.databasePath, write: write,
+            path: try options.database.locate(seeds: options.seedOptions.seeds).databasePath, write: write,
             busyTimeout: Migrator.milliseconds(options.database.lockTimeout))
     }
 
     private func readScript() throws -> String? {
-        if let file { return try text(FileSystem.readFile(file), from: file) }
+        if let file { return try text(FileSystem.readFile(CLIContext.current.resolve(file)), from: file) }
         guard let sql else { return nil }
         if sql == "-" {
             var bytes: [UInt8] = []
@@ -82,8 +82,9 @@ struct SQL: ParsableCommand {
         let output = options.output
         var results = 0
         var writer: RowWriter?
-        session.db.interruptOnControlC()
-        defer { session.db.restoreControlC() }
+        let handlesSignals = CLIContext.current.handlesSignals
+        if handlesSignals { session.db.interruptOnControlC() }
+        defer { if handlesSignals { session.db.restoreControlC() } }
         do {
             let changed = try session.run(script, parameters: parameters, timeout: timeout) { event in
                 switch event {
@@ -123,7 +124,7 @@ struct Prompt {
         var buffer = ""
         print("catalog sql: statements end with ';'. Type .help for commands.")
         while true {
-            Terminal.writeToStdout(buffer.isEmpty ? "catalog> " : "    ...> ")
+            Terminal.prompt(buffer.isEmpty ? "catalog> " : "    ...> ")
             guard let line = readLine() else {
                 print()
                 return
@@ -171,10 +172,13 @@ struct Schema: ParsableCommand {
         commandName: "schema",
         abstract: "Print the catalog's CREATE statements (tables, indexes, views, triggers) in a stable order.")
 
-    @Argument(help: ArgumentHelp("Only these tables and their indexes and triggers.", valueName: "table"))
+    @Argument(
+        help: ArgumentHelp("Only these tables and their indexes and triggers.", valueName: "table"),
+        completion: .custom { words, _, prefix in Completion.tableNames(words: words, prefix: prefix) })
     var tables: [String] = []
 
-    @Option(help: ArgumentHelp("Write the schema to this file instead of stdout.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Write the schema to this file instead of stdout.", valueName: "file"), completion: .file())
     var output: String?
 
     @OptionGroup var options: ReadingOptions
@@ -185,7 +189,7 @@ struct Schema: ParsableCommand {
         if let first = unknown.first { throw CommandFailure("no table named \"\(first)\"") }
         let text = try SchemaDump.sql(db, tables: tables)
         if let output {
-            try FileSystem.replaceFile(output, contents: text)
+            try FileSystem.replaceFile(CLIContext.current.resolve(output), contents: text)
         } else {
             print(text, terminator: "")
         }

@@ -1,0 +1,145 @@
+import ArgumentParser
+import CatalogKit
+import CatalogSeeds
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `catalog` command: a thin shell over CatalogKit and CatalogSeeds.
+struct Catalog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "Keep a catalog of backend web frameworks in SQLite: migrate its schema and answer questions.",
+        discussion: """
+            The catalog's own migrations and seeds are built in. In a project folder (one holding a \
+            Migrations/ folder, found from the working directory upwards) its Migrations/ and Seeds/ \
+            are used instead, with the database catalog.sqlite3 beside them. Elsewhere the database is \
+            $XDG_DATA_HOME/catalog/catalog.sqlite3 (~/.local/share/catalog/catalog.sqlite3).
+            """,
+        version: CatalogCLI.version,
+        subcommands: [Query.self, List.self, SQL.self, Schema.self, Tables.self, Migrate.self, Seed.self, Setup.self]
+    )
+}
+
+/// `catalog` as users see it (`migrate` with the options of `migrate up`): for help, completion
+/// scripts and the manual, never for parsing (see `MigrateSyntax`).
+struct CatalogSyntax: ParsableCommand {
+    static let configuration: CommandConfiguration = {
+        var configuration = Catalog.configuration
+        configuration.subcommands = configuration.subcommands.map { $0 == Migrate.self ? MigrateSyntax.self : $0 }
+        return configuration
+    }()
+}
+
+/// The commands as a library: `catalog`'s `main` calls `CatalogCLI.main()`, tests call `run`.
+public enum CatalogCLI {
+    /// The version `catalog --version` prints.
+    public static let version = "0.2.0"
+
+    /// Runs the process's command line and exits with its code.
+    public static func main() -> Never {
+        let code = run(Array(CommandLine.arguments.dropFirst()))
+        exit(code)
+    }
+
+    /// Runs one command line (without the program name) in `context` and returns the exit code:
+    /// 0 success, 1 failure of the operation, 2 bad usage (argument-parser itself would use 64).
+    public static func run(_ arguments: [String], context: CLIContext = .process) -> Int32 {
+        CLIContext.$current.withValue(context) {
+            let code = runInContext(arguments)
+            fflush(nil)
+            return code
+        }
+    }
+
+    private static func runInContext(_ arguments: [String]) -> Int32 {
+        do {
+            if describesSyntax(arguments) {
+                // Help, completion scripts, the manual's dump: these only print, from `CatalogSyntax`.
+                if ["migrate"] == arguments.dropLast() || arguments == ["help", "migrate"] {
+                    print(CatalogSyntax.helpMessage(for: MigrateSyntax.self))
+                    return 0
+                }
+                do {
+                    _ = try CatalogSyntax.parseAsRoot(arguments)
+                    return 0
+                } catch {
+                    return report(error, as: CatalogSyntax.self)
+                }
+            }
+            var command = try Catalog.parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// True for the command lines that only describe the commands: `migrate --help` (whose
+    /// default subcommand's options must show), the completion script and the help dump.
+    private static func describesSyntax(_ arguments: [String]) -> Bool {
+        if arguments.contains(where: {
+            $0 == "--generate-completion-script" || $0.hasPrefix("--generate-completion-script=")
+        }) {
+            return true
+        }
+        if arguments.first == "--experimental-dump-help" { return true }
+        return arguments == ["help", "migrate"]
+            || (arguments.count == 2 && arguments[0] == "migrate" && ["-h", "--help", "-help"].contains(arguments[1]))
+    }
+
+    /// Prints `error` as `error:` lines on stderr and returns its exit code.
+    static func report(_ error: Error, as root: any ParsableCommand.Type = Catalog.self) -> Int32 {
+        if let message = message(for: error) {
+            Terminal.writeError(message)
+            return 1
+        }
+        if let failure = error as? CommandFailure {
+            // `throw ExitCode(1)` (e.g. `status --exit-code`) carries no message.
+            if !failure.message.isEmpty { Terminal.writeError(failure.message) }
+            return failure.exitCode
+        }
+        let code = root.exitCode(for: error)
+        let message = root.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            return 0
+        }
+        // One style for every error line: argument-parser says "Error:", catalog "error:".
+        let text = message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message
+        if !text.isEmpty { Terminal.writeError(text) }
+        return code == .validationFailure ? 2 : code.rawValue
+    }
+
+    /// The `error:` lines for the library's own errors, or nil for argument-parser's.
+    private static func message(for error: Error) -> String? {
+        switch error {
+        case let error as SeedValidationError:
+            return error.issues.map { "error: \($0)" }.joined(separator: "\n")
+                + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : "")
+        case is SeedSetupError, is MigrationError, is FileSystem.Failure, is CatalogQuery.UnknownName,
+            is SQLiteError, is RecordError:
+            return "error: \(error)"
+        default:
+            return nil
+        }
+    }
+}
+
+/// An error the CLI reports itself: one line on stderr and an exit code.
+struct CommandFailure: Error {
+    var message: String
+    var exitCode: Int32 = 1
+
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.message = "error: " + message
+        self.exitCode = exitCode
+    }
+
+    /// A message already formatted, `error:` prefix included.
+    init(raw message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+}

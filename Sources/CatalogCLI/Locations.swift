@@ -1,0 +1,143 @@
+import CatalogBuiltIns
+import CatalogKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Where this run's database, migrations and seeds are, and how each was chosen.
+///
+/// In order: an option (`--database`, `--migrations`, `--seeds`), its environment variable
+/// (`CATALOG_DATABASE`, `CATALOG_MIGRATIONS`, `CATALOG_SEEDS`), the project folder (the nearest
+/// folder, from the working directory up, holding a `Migrations/` folder that is empty or holds
+/// `.sql` files: its `Migrations/`, `Seeds/` and `catalog.sqlite3`), and last the catalog built
+/// into the binary with the database at `$XDG_DATA_HOME/catalog/catalog.sqlite3`.
+struct CatalogLocation {
+    /// How the database path was chosen.
+    enum Origin: Equatable {
+        case option
+        case environment(String)
+        case project
+        case userDefault
+    }
+
+    var databasePath: String
+    var databaseOrigin: Origin
+    var migrations: FileSource
+    var seeds: FileSource
+    /// The project folder, when one was found.
+    var project: String?
+
+    /// True when the database is at a conventional place rather than named by the user, so a
+    /// read may create it on first use.
+    var databaseIsDefault: Bool { databaseOrigin == .project || databaseOrigin == .userDefault }
+
+    /// Where things are for `database`, `migrations` and `seeds` given as options (nil: not given).
+    static func resolve(database: String?, migrations: String?, seeds: String?) throws -> CatalogLocation {
+        let context = CLIContext.current
+        let project = findProject()
+        func inProject(_ name: String) -> String? {
+            project.map { $0 == "." ? context.resolve(name) : FileSystem.join($0, name) }
+        }
+        var location = CatalogLocation(
+            databasePath: "", databaseOrigin: .userDefault,
+            migrations: .builtIn(label: "Migrations", files: BuiltInCatalog.migrations),
+            seeds: .builtIn(label: "Seeds", files: BuiltInCatalog.seeds), project: project)
+        if let database {
+            location.databasePath = context.resolve(database)
+            location.databaseOrigin = .option
+        } else if let database = context.environment("CATALOG_DATABASE") {
+            location.databasePath = context.resolve(database)
+            location.databaseOrigin = .environment("CATALOG_DATABASE")
+        } else if let path = inProject("catalog.sqlite3") {
+            location.databasePath = path
+            location.databaseOrigin = .project
+        } else {
+            location.databasePath = try userDatabasePath()
+        }
+        if let directory = migrations ?? context.environment("CATALOG_MIGRATIONS") {
+            location.migrations = .directory(context.resolve(directory))
+        } else if let directory = inProject("Migrations") {
+            location.migrations = .directory(directory)
+        }
+        if let directory = seeds ?? context.environment("CATALOG_SEEDS") {
+            location.seeds = .directory(context.resolve(directory))
+        } else if let directory = inProject("Seeds") {
+            location.seeds = .directory(directory)
+        }
+        return location
+    }
+
+    /// The nearest project folder: `.` when it is the working directory (so messages keep short
+    /// relative paths), else an absolute path.
+    static func findProject() -> String? {
+        let context = CLIContext.current
+        if isProject(context.resolve("Migrations")) { return "." }
+        var folder = context.workingDirectory ?? currentDirectory()
+        while let slash = folder.lastIndex(of: "/"), folder != "/" {
+            folder = slash == folder.startIndex ? "/" : String(folder[..<slash])
+            if isProject(FileSystem.join(folder, "Migrations")) { return folder }
+        }
+        return nil
+    }
+
+    /// A `Migrations` folder counts when it is empty (a new project) or holds `.sql` files, so
+    /// another tool's `Migrations/` (Entity Framework's C# files) is not mistaken for ours.
+    private static func isProject(_ migrations: String) -> Bool {
+        guard FileSystem.isDirectory(migrations), let names = try? FileSystem.contentsOfDirectory(migrations) else {
+            return false
+        }
+        let visible = names.filter { !$0.hasPrefix(".") }
+        return visible.isEmpty || visible.contains { $0.hasSuffix(".sql") }
+    }
+
+    private static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "/" }
+        return String(decoding: buffer.prefix(while: { $0 != 0 }).map(UInt8.init), as: UTF8.self)
+    }
+
+    /// `$XDG_DATA_HOME/catalog/catalog.sqlite3`, else `~/.local/share/catalog/catalog.sqlite3`
+    /// (the XDG Base Directory default; a relative XDG_DATA_HOME is ignored, as the spec says).
+    static func userDatabasePath() throws -> String {
+        let context = CLIContext.current
+        if let data = context.environment("XDG_DATA_HOME"), data.hasPrefix("/") {
+            return FileSystem.join(data, "catalog/catalog.sqlite3")
+        }
+        guard let home = context.environment("HOME") ?? passwordHome(), home.hasPrefix("/") else {
+            throw CommandFailure(
+                "cannot tell where the catalog lives: HOME is not set; pass --database PATH or set CATALOG_DATABASE")
+        }
+        return FileSystem.join(home, ".local/share/catalog/catalog.sqlite3")
+    }
+
+    private static func passwordHome() -> String? {
+        guard let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir else { return nil }
+        return String(cString: directory)
+    }
+
+    /// Makes the folder of a default database (`~/.local/share/catalog`) before it is created.
+    func prepareDatabaseFolder() throws {
+        guard databaseOrigin == .userDefault, let slash = databasePath.lastIndex(of: "/") else { return }
+        try FileSystem.makeDirectories(String(databasePath[..<slash]), private: true)
+    }
+
+    /// How messages name the migrations: `Migrations/` or `the built-in migrations`.
+    var migrationsDescription: String { Self.describe(migrations) }
+
+    static func describe(_ source: FileSource) -> String {
+        switch source {
+        case .directory(let path): return path.hasSuffix("/") ? path : path + "/"
+        case .builtIn(let label, let files): return "built-in \(label.lowercased()) (\(files.count) files)"
+        }
+    }
+}
+
+/// `text` quoted for a POSIX shell when it needs to be, for commands that messages suggest.
+func shellQuoted(_ text: String) -> String {
+    let safe = text.unicodeScalars.allSatisfy { scalar in
+        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+:@%,=".unicodeScalars.contains(scalar)
+    }
+    if safe && !text.isEmpty { return text }
+    return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+}

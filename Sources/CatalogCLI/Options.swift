@@ -1,0 +1,65 @@
+import ArgumentParser
+import CatalogKit
+
+/// Where the database and the migrations are: shared by every command.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The SQLite database file (default: $CATALOG_DATABASE, else catalog.sqlite3 in a project folder, else $XDG_DATA_HOME/catalog/catalog.sqlite3).",
+            valueName: "path"),
+        completion: .file())
+    var database: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder of migration files (default: $CATALOG_MIGRATIONS, else the project folder's Migrations/, else the built-in migrations).",
+            valueName: "dir"),
+        completion: .directory)
+    var migrations: String?
+
+    @Option(
+        name: .customLong("lock-timeout"),
+        help: ArgumentHelp(
+            "Seconds to wait for another catalog process that is changing the database.", valueName: "seconds"))
+    var lockTimeout: Double = 30
+
+    func validate() throws {
+        guard lockTimeout >= 0, lockTimeout <= Migrator.maximumLockTimeout else {
+            throw ValidationError("--lock-timeout must be a number of seconds from 0 to 86400")
+        }
+    }
+
+    /// Where the database, migrations and seeds (`seeds`: the `--seeds` option) are.
+    func locate(seeds: String? = nil) throws -> CatalogLocation {
+        try CatalogLocation.resolve(database: database, migrations: migrations, seeds: seeds)
+    }
+
+    /// The database path as the file system sees it.
+    var databasePath: String { get throws { try locate().databasePath } }
+
+    /// A migrator for the database and migrations; a command that may create the database
+    /// (`creating`) first makes the folder of the per-user default.
+    func makeMigrator(creating: Bool = false) throws -> Migrator {
+        let location = try locate()
+        if creating { try location.prepareDatabaseFolder() }
+        return Migrator(databasePath: location.databasePath, migrations: location.migrations, lockTimeout: lockTimeout)
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// How rows are printed: shared by every command that prints rows.
+struct OutputOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Output format: table, json, jsonl, csv or markdown.", valueName: "format"))
+    var format: OutputFormat = .table
+
+    /// Prints `table`; on a terminal, the table format fits its width and has a bold header
+    /// (unless NO_COLOR is set).
+    func print(_ table: ResultTable) {
+        Terminal.writeToStdout(format.render(table, width: Terminal.width, colour: Terminal.usesColour))
+    }
+}

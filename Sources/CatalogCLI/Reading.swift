@@ -1,0 +1,54 @@
+import CatalogKit
+import CatalogSeeds
+
+/// Opening the catalog for commands that only read it.
+enum CatalogReader {
+    /// Opens the catalog read-only. A missing database at the default place (the project's or the
+    /// per-user one) is created from the migrations and seeds, with one line on stderr; a missing
+    /// one named by `--database` or CATALOG_DATABASE is an error naming `catalog setup`, so a typo
+    /// never leaves an empty catalog behind.
+    static func open(_ options: ReadingOptions) throws -> Connection {
+        let location = try options.database.locate(seeds: options.seedOptions.seeds)
+        let path = location.databasePath
+        if !FileSystem.exists(path) {
+            switch location.databaseOrigin {
+            case .option:
+                let named = options.database.database ?? path
+                throw CommandFailure(
+                    "no catalog database at \(named); to create one there, run: catalog setup --database \(shellQuoted(named))"
+                )
+            case .environment(let variable):
+                throw CommandFailure(
+                    "no catalog database at \(path) (from \(variable)); to create one there, run: catalog setup")
+            case .project, .userDefault:
+                try location.prepareDatabaseFolder()
+            }
+        }
+        let setup = CatalogSetup(
+            databasePath: path, migrations: location.migrations, seeds: location.seeds,
+            lockTimeout: options.database.lockTimeout)
+        return try setup.openForReading(creating: location.databaseIsDefault) { note in Terminal.writeError(note) }
+    }
+
+    /// Runs `answer`; when it is empty, or names something the catalog does not hold, and the
+    /// catalog has no frameworks at all, the real problem is an unseeded catalog: say so.
+    static func explainingEmpty<T: Collection>(_ query: CatalogQuery, _ answer: () throws -> T) throws -> T {
+        let result: T
+        do {
+            result = try answer()
+        } catch let error as CatalogQuery.UnknownName {
+            if try isEmpty(query.db) { throw emptyCatalog }
+            throw error
+        }
+        if result.isEmpty, try isEmpty(query.db) { throw emptyCatalog }
+        return result
+    }
+
+    private static func isEmpty(_ db: Connection) throws -> Bool {
+        try db.fetchOne("SELECT 1 FROM frameworks LIMIT 1") == nil
+    }
+
+    private static var emptyCatalog: CommandFailure {
+        CommandFailure("the catalog has no data yet (its schema is migrated but nothing is seeded); run: catalog seed")
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import CatalogKit
+import CatalogSeeds
+
+/// Where the seed files are.
+struct SeedDirectoryOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder of seed files (default: $CATALOG_SEEDS, else the project folder's Seeds/, else the built-in seeds).",
+            valueName: "dir"),
+        completion: .directory)
+    var seeds: String?
+}
+
+/// `catalog seed`: make the database match the seed files.
+struct Seed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Load the seeds into the database: idempotent, all-or-nothing, keyed on names.",
+        discussion: """
+            Every file is validated first; any problem is reported with its file, line and column and \
+            nothing is written. Records are matched by name (ignoring case), so ids never change and \
+            a second run changes nothing.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var seedOptions: SeedDirectoryOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(help: "Also delete records, aliases and links that are no longer in the files.")
+    var prune = false
+
+    @Flag(help: "Report what would change per table and write nothing.")
+    var dryRun = false
+
+    @Argument(
+        help: ArgumentHelp("Seed files to load instead of every file in the seeds folder.", valueName: "file"),
+        completion: .file(extensions: ["yml", "yaml", "json", "csv"]))
+    var files: [String] = []
+
+    func validate() throws {
+        if prune && !files.isEmpty {
+            throw ValidationError(
+                "--prune deletes whatever the files do not mention, so it works on the whole seeds folder, not on a list of files"
+            )
+        }
+    }
+
+    func run() throws {
+        let (setup, location) = try SeedReport.makeSetup(seedOptions, database)
+        let summary = try setup.seed(
+            files: files.isEmpty ? nil : files.map(CLIContext.current.resolve),
+            options: Seeder.Options(prune: prune, dryRun: dryRun),
+            progress: ProgressBar.make(label: "seeding"))
+        SeedReport.report(summary, output: output, database: location.databasePath)
+    }
+}
+
+/// `catalog setup`: migrate, then seed.
+struct Setup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "setup",
+        abstract: "Create or update the catalog: apply pending migrations, then load the seeds.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var seedOptions: SeedDirectoryOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let (setup, location) = try SeedReport.makeSetup(seedOptions, database)
+        try location.prepareDatabaseFolder()
+        let (migrated, seeded) = try setup.setup(
+            onEvent: Report.printEvent, progress: ProgressBar.make(label: "seeding"))
+        Report.printApplied(migrated)
+        SeedReport.report(seeded, output: output, database: location.databasePath)
+    }
+}
+
+/// What seeding commands share: the setup for the options, and the summary they print.
+enum SeedReport {
+    static func makeSetup(_ seeds: SeedDirectoryOptions, _ database: DatabaseOptions) throws -> (
+        CatalogSetup, CatalogLocation
+    ) {
+        let location = try database.locate(seeds: seeds.seeds)
+        let setup = CatalogSetup(
+            databasePath: location.databasePath, migrations: location.migrations, seeds: location.seeds,
+            lockTimeout: database.lockTimeout)
+        return (setup, location)
+    }
+
+    static func report(_ summary: SeedSummary, output: OutputOptions, database: String) {
+        output.print(summary.table)
+        guard output.format == .table else { return }
+        let totals = summary.tables.reduce(into: (0, 0, 0)) { totals, counts in
+            totals.0 += counts.inserted
+            totals.1 += counts.updated
+            totals.2 += counts.pruned
+        }
+        let files = summary.files == 1 ? "1 file" : "\(summary.files) files"
+        if summary.isDryRun {
+            print(
+                "Dry run: \(totals.0) to insert, \(totals.1) to update, \(totals.2) to prune from \(files); nothing was written."
+            )
+        } else if summary.isUnchanged {
+            print("\(database) already matches \(files); nothing changed (\(summary.milliseconds) ms).")
+        } else {
+            print(
+                "Seeded \(database) from \(files): \(totals.0) inserted, \(totals.1) updated, \(totals.2) pruned (\(summary.milliseconds) ms)."
+            )
+        }
+    }
+}
+
+/// A one-line progress bar on stderr, shown only when stderr is a terminal and the work has
+/// lasted more than half a second.
+final class ProgressBar {
+    private let label: String
+    private let start = ContinuousClock.now
+    private var shown = false
+
+    private init(label: String) { self.label = label }
+
+    /// A progress callback, or nil when stderr is not a terminal.
+    static func make(label: String) -> Seeder.Progress? {
+        guard Terminal.stderrIsTerminal else { return nil }
+        let bar = ProgressBar(label: label)
+        return { done, total in bar.update(done, total) }
+    }
+
+    private func update(_ done: Int, _ total: Int) {
+        guard ContinuousClock.now - start > .milliseconds(500) || shown, total > 0 else { return }
+        shown = true
+        let width = 30
+        let filled = min(width, done * width / total)
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        Terminal.writeToStderr("\r\(label) [\(bar)] \(done * 100 / total)%" + (done >= total ? "\n" : ""))
+    }
+}
