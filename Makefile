@@ -1,5 +1,5 @@
 # Everyday commands. `make test` is the README's test command; `make install` installs catalog.
-.PHONY: build test lint format ci fuzz soak clean-db release install uninstall
+.PHONY: build test lint format ci fuzz soak clean-db release manual install uninstall
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -26,11 +26,10 @@ release:
 	swift build -c release --scratch-path .build-static --product catalog \
 		--static-swift-stdlib -Xswiftc -static-executable
 
-$(MANUAL):
-	swift package plugin generate-manual --configuration debug --date 2026-11-29 \
-		--authors "the catalog developers"
+manual:
+	swift package plugin generate-manual --configuration debug --authors "the catalog developers"
 
-install: release $(MANUAL)
+install: release manual
 	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
 	install -m 755 "$(STATIC)" "$(BINDIR)/catalog"
 	install -m 644 "$(MANUAL)" "$(MANDIR)/catalog.1"

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test catalog: the SQLite headers and
-# library (libsqlite3-dev), the sqlite3 shell (used by tests and benchmarks), flock(1) from
-# util-linux (the lock tests) and GNU time (the hostile-input tests' memory bound). Does nothing
-# when everything is present.
+# library (libsqlite3-dev), libyaml (libyaml-dev, the YAML seed reader), the sqlite3 shell (used
+# by tests and benchmarks), flock(1) from util-linux (the lock tests), readelf and nm from binutils
+# (the binary tests), make (make install) and GNU time (the hostile-input tests' memory bound).
+# Does nothing when everything is present.
 set -euo pipefail
 
 missing=()
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+[ -f /usr/include/yaml.h ] || missing+=(libyaml-dev)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+command -v readelf >/dev/null 2>&1 || missing+=(binutils)  # the binary tests read what catalog links
+command -v make >/dev/null 2>&1 || missing+=(make)  # make install
 [ -x /usr/bin/time ] || missing+=(time)  # the hostile-input tests measure peak memory with it
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -67,13 +67,16 @@ final class CLISandbox {
     var baseEnvironment: [String: String] { ["HOME": root + "/home", "NO_COLOR": "1"] }
 
     /// Runs catalog's command line `arguments` in-process, in the sandbox, with `input` as its
-    /// standard input (not a terminal). The sandbox's path is removed from what it printed, as
-    /// if it ran there with relative paths.
+    /// standard input (not a terminal), in the sandbox or its sub-`folder`. The sandbox's path is
+    /// removed from what it printed, as if it ran there with relative paths.
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") throws -> CLIResult {
+    func run(
+        _ arguments: [String], environment: [String: String] = [:], input: String = "", in folder: String? = nil
+    ) throws -> CLIResult {
         let output = CapturedOutput()
         let context = CLIContext(
-            directory: root, environment: baseEnvironment.merging(environment) { $1 }, input: input, output: output)
+            directory: folder.map { root + "/" + $0 } ?? root, environment: baseEnvironment.merging(environment) { $1 },
+            input: input, output: output)
         let code = CatalogCLI.run(arguments, context: context)
         return CLIResult(stdout: relative(output.stdout), stderr: relative(output.stderr), exitCode: code)
     }
