@@ -69,7 +69,6 @@ final class CLISandbox {
     /// Runs catalog's command line `arguments` in-process, in the sandbox, with `input` as its
     /// standard input (not a terminal), in the sandbox or its sub-`folder`. The sandbox's path is
     /// removed from what it printed, as if it ran there with relative paths.
-    @discardableResult
     func run(
         _ arguments: [String], environment: [String: String] = [:], input: String = "", in folder: String? = nil
     ) throws -> CLIResult {
@@ -79,6 +78,16 @@ final class CLISandbox {
             input: input, output: output)
         let code = CatalogCLI.run(arguments, context: context)
         return CLIResult(stdout: relative(output.stdout), stderr: relative(output.stderr), exitCode: code)
+    }
+
+    /// Runs a step a test builds on (`setup`, `migrate`): it must exit 0.
+    @discardableResult
+    func succeed(_ arguments: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> CLIResult {
+        let result = try run(arguments)
+        #expect(
+            result.exitCode == 0, "catalog \(arguments.joined(separator: " ")): \(result.stderr)",
+            sourceLocation: sourceLocation)
+        return result
     }
 
     /// Runs the built `catalog` binary with `arguments` in the sandbox, stdin from /dev/null.

@@ -25,8 +25,8 @@ import Testing
 
     @Test func aTruncatedDatabaseIsReportedAndLeftAlone() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
-        try sandbox.run(["sql", "SELECT 1"])  // checkpoints nothing; the WAL is folded in on close
+        try sandbox.succeed(["setup"])
+        try sandbox.succeed(["sql", "SELECT 1"])  // checkpoints nothing; the WAL is folded in on close
         let path = sandbox.root + "/catalog.sqlite3"
         let whole = try Data(contentsOf: URL(fileURLWithPath: path))
         let truncated = whole.prefix(whole.count / 3)

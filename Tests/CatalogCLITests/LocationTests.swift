@@ -62,7 +62,8 @@ import Testing
         // The built-in migrations take no new file.
         let new = try sandbox.run(["migrate", "new", "add_x"])
         #expect(new.exitCode == 1)
-        #expect(new.stderr.hasPrefix("error: the built-in migrations cannot take a new file: run this in a project folder"))
+        #expect(
+            new.stderr.hasPrefix("error: the built-in migrations cannot take a new file: run this in a project folder"))
     }
 
     @Test func aNewMigrationInAProjectIsAppliedByTheNextMigrate() throws {
@@ -114,7 +115,8 @@ import Testing
         #expect(environment.exitCode == 1)
         #expect(
             environment.stderr
-                == "error: no catalog database at typo.db (from CATALOG_DATABASE); to create one there, run: catalog setup\n")
+                == "error: no catalog database at typo.db (from CATALOG_DATABASE); to create one there, run: catalog setup\n"
+        )
         #expect(!sandbox.exists("typo.db"))
     }
 
@@ -132,7 +134,9 @@ import Testing
                     == "error: no catalog database at catalog.sqlite3; nothing was created (run `catalog migrate` or `catalog setup` to create it)\n",
                 "\(arguments)")
         }
-        for dryRun in [["migrate", "--dry-run"], ["migrate", "rollback", "--dry-run"], ["migrate", "reset", "--dry-run"]] {
+        for dryRun in [
+            ["migrate", "--dry-run"], ["migrate", "rollback", "--dry-run"], ["migrate", "reset", "--dry-run"],
+        ] {
             #expect(try sandbox.run(dryRun).exitCode == 0, "\(dryRun)")
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: sandbox.root).sorted()

@@ -86,7 +86,7 @@ import Testing
 
     @Test func aBrokenMigrationFailsWithOneLineAndChangesNothing() throws {
         let sandbox = try CLISandbox()
-        try sandbox.run(["migrate"])
+        try sandbox.succeed(["migrate"])
         let schema = try sandbox.sqlite("SELECT sql FROM sqlite_schema ORDER BY name")
         let ledger = try sandbox.sqlite("SELECT * FROM schema_migrations ORDER BY sequence")
         try sandbox.write(
@@ -151,7 +151,7 @@ import Testing
 
     @Test func destructiveCommandsNeedForceWithoutATerminal() throws {
         let sandbox = try CLISandbox()
-        try sandbox.run(["migrate"])
+        try sandbox.succeed(["migrate"])
         for command in ["reset", "fresh"] {
             let refused = try sandbox.run(["migrate", command])
             #expect(refused.exitCode == 1)
@@ -178,7 +178,7 @@ import Testing
 
     @Test func redoAndRepair() throws {
         let sandbox = try CLISandbox()
-        try sandbox.run(["migrate"])
+        try sandbox.succeed(["migrate"])
         let redo = try sandbox.run(["migrate", "redo"])
         #expect(
             normalized(redo.stdout) == """

@@ -7,7 +7,7 @@ import Testing
         let sandbox = try CLISandbox()
         let to = try sandbox.run(["migrate", "--to", "20241124120100"])
         #expect(normalized(to.stdout).hasSuffix("Migrated 2 migrations in batch 1 (N ms).\n"))
-        try sandbox.run(["migrate"])
+        try sandbox.succeed(["migrate"])
         let back = try sandbox.run(["migrate", "rollback", "--to", "20241124120200"])
         #expect(
             normalized(back.stdout) == """
@@ -23,7 +23,7 @@ import Testing
 
     @Test func outOfOrderAndMissingNeedTheirFlags() throws {
         let sandbox = try CLISandbox()
-        try sandbox.run(["migrate"])
+        try sandbox.succeed(["migrate"])
         try sandbox.write(
             "Migrations/20241124115900_early_idea.sql",
             "-- migrate:up\nCREATE TABLE early(x);\n-- migrate:down\nDROP TABLE early;\n")
@@ -53,7 +53,7 @@ import Testing
 
     @Test func resetDryRunChangesNothing() throws {
         let sandbox = try CLISandbox()
-        try sandbox.run(["migrate"])
+        try sandbox.succeed(["migrate"])
         let before = try sandbox.sqlite("SELECT version FROM schema_migrations ORDER BY sequence")
         let dry = try sandbox.run(["migrate", "reset", "--dry-run"])
         #expect(dry.exitCode == 0)
@@ -74,9 +74,9 @@ import Testing
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func resetAsksOnATerminal() throws {
         let sandbox = try CLISandbox()
-        try sandbox.run(["migrate"])
+        try sandbox.succeed(["migrate"])
         // script(1) gives catalog a pseudo-terminal and types our answer into it.
-        func answer(_ text: String) throws -> String {
+        func answer(_ text: String) throws -> (output: String, status: Int32) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-qec", "\(CLISandbox.binary) migrate reset", "/dev/null"]
@@ -89,13 +89,15 @@ import Testing
             input.fileHandleForWriting.write(Data((text + "\n").utf8))
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            return (String(decoding: data, as: UTF8.self), process.terminationStatus)
         }
-        let declined = try answer("no")
+        let (declined, declinedStatus) = try answer("no")
+        #expect(declinedStatus == 1)
         #expect(declined.contains("Type 'yes' to continue:"))
         #expect(declined.contains("error: migrate reset cancelled; nothing was changed"))
         #expect(try sandbox.sqlite("SELECT count(*) FROM schema_migrations") == "5\n")
-        let accepted = try answer("yes")
+        let (accepted, acceptedStatus) = try answer("yes")
+        #expect(acceptedStatus == 0)
         #expect(accepted.contains("Rolled back 5 migrations"))
         #expect(try sandbox.sqlite("SELECT count(*) FROM schema_migrations") == "0\n")
     }

@@ -26,7 +26,7 @@ import Testing
 
     @Test func everyFormatForOneQuestion() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let expected: [String: String] = [
             "table": "name       frameworks\n---------  -------------\nLinkedIn   Flask\nPinterest  Django, Flask\n",
             "json":
@@ -45,7 +45,7 @@ import Testing
 
     @Test func frameworkJSONHasTypedValuesAndSortedLists() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let result = try sandbox.run(["query", "--company", "PayPal", "--format", "json"])
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let express = try #require(objects.first)
@@ -61,7 +61,7 @@ import Testing
 
     @Test func aFrameworkAloneShowsItsCard() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let result = try sandbox.run(["query", "--framework", "rails"])
         #expect(
             result.stdout == """
@@ -84,7 +84,7 @@ import Testing
 
     @Test func unknownNamesExitOneWithASuggestionAndEmptyAnswersExitZero() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let unknown = try sandbox.run(["query", "--company", "Paypall"])
         #expect(unknown.exitCode == 1)
         #expect(unknown.stdout == "")
@@ -100,7 +100,7 @@ import Testing
 
     @Test func combinedFiltersAndReverseQuestions() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let combined = try sandbox.run([
             "query", "--language", "Python", "--feature", "Secure Authentication", "--format", "csv",
         ])
@@ -124,7 +124,7 @@ import Testing
 
     @Test func listPrintsWholeTables() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let languages = try sandbox.run(["list", "languages"])
         #expect(
             languages.stdout == """
@@ -145,7 +145,7 @@ import Testing
 
     @Test func pendingMigrationsStopReaders() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["migrate", "--step", "1"])
+        try sandbox.succeed(["migrate", "--step", "1"])
         let result = try sandbox.run(["query", "--company", "PayPal"])
         #expect(result.exitCode == 1)
         #expect(result.stderr.hasSuffix("pending migrations; run `catalog migrate` first\n"))

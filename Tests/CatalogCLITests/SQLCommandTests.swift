@@ -8,7 +8,7 @@ import Testing
 
     @Test func everyFormatRendersEveryKindOfValue() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let expected: [String: String] = [
             "table": """
             n  i   r     t                   b
@@ -32,7 +32,7 @@ import Testing
 
     @Test func refusedStatementsExitOneAndLeaveTheFileAlone() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let before = try Data(contentsOf: URL(fileURLWithPath: sandbox.root + "/catalog.sqlite3"))
         let result = try sandbox.run(["sql", "DELETE FROM companies"])
         #expect(result.exitCode == 1)
@@ -48,7 +48,7 @@ import Testing
 
     @Test func writeReportsChangesAndRollsBackOnError() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let ok = try sandbox.run(["sql", "--write", "UPDATE companies SET name = upper(name) WHERE name LIKE 'p%'"])
         #expect(ok.stdout == "3 rows changed.\n")
         let failed = try sandbox.run(["sql", "--write", "DELETE FROM framework_companies; SELECT nope"])
@@ -66,7 +66,7 @@ import Testing
 
     @Test func sqlFromStdinFileAndParameters() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         try sandbox.write(
             "q.sql",
             "SELECT name FROM frameworks WHERE first_release_year = ? ORDER BY name;\nSELECT count(*) AS n FROM companies;\n"
@@ -82,6 +82,7 @@ import Testing
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
         #expect(output == "two\r\n2\r\n")
         let missing = try sandbox.run(["sql"])
         #expect(missing.exitCode == 2)
@@ -89,7 +90,7 @@ import Testing
 
     @Test func jsonStaysValidWhenALaterStatementFails() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let result = try sandbox.run(["sql", "--format", "json", "SELECT 1 AS one; SELECT * FROM nope"])
         #expect(result.exitCode == 1)
         #expect(result.stdout == "[\n  {\"one\": 1}\n]\n")
@@ -97,7 +98,7 @@ import Testing
 
     @Test func aRunawayQueryIsStopped() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let result = try sandbox.run([
             "sql", "--timeout", "0.5",
             "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT max(i) FROM c",
@@ -108,7 +109,7 @@ import Testing
 
     @Test func controlCInterruptsTheQueryCleanly() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let running = try sandbox.start([
             "sql", "--timeout", "8",
             "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT max(i) FROM c",
@@ -122,12 +123,12 @@ import Testing
 
     @Test func schemaIsStableAndTablesCountRows() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let first = try sandbox.run(["schema"])
         #expect(first.exitCode == 0)
         #expect(try sandbox.run(["schema"]).stdout == first.stdout)
         #expect(first.stdout.hasPrefix("CREATE TABLE companies ("))
-        try sandbox.run(["schema", "--output", "schema.sql"])
+        try sandbox.succeed(["schema", "--output", "schema.sql"])
         #expect(try sandbox.read("schema.sql") == first.stdout)
         // sqlite3 resolves .read against its own working directory: give it the whole path.
         #expect(try sandbox.sqlite(".read \(sandbox.root)/schema.sql", database: "copy.sqlite3") == "")
@@ -149,7 +150,7 @@ import Testing
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func theInteractivePromptRunsStatementsAndDotCommands() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", "\(CLISandbox.binary) sql --format csv", "/dev/null"]
@@ -164,6 +165,7 @@ import Testing
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .replacingOccurrences(of: "\r", with: "")
         process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("catalog sql: statements end with ';'"))
         #expect(text.contains("...> n\n6\n"))
         #expect(text.contains("1  SELECT count(*)"))

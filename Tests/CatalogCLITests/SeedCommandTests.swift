@@ -43,7 +43,7 @@ import Testing
 
     @Test func badSeedsFailWithOneLinePerProblemAndChangeNothing() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         let before = try sandbox.sqlite(".dump")
         try sandbox.write(
             "Seeds/extra.yml",
@@ -69,7 +69,7 @@ import Testing
             missing.stderr
                 == "error: catalog.sqlite3 does not exist; run `catalog setup` (or `catalog migrate`) first\n")
         #expect(!sandbox.exists("catalog.sqlite3"))
-        try sandbox.run(["migrate", "--step", "1"])
+        try sandbox.succeed(["migrate", "--step", "1"])
         let pending = try sandbox.run(["seed"])
         #expect(pending.exitCode == 1)
         #expect(pending.stderr.hasPrefix("error: catalog.sqlite3 has "))
@@ -78,7 +78,7 @@ import Testing
 
     @Test func freshWithSeedRebuildsEverything() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         try sandbox.sqlite("DELETE FROM framework_companies")
         let fresh = try sandbox.run(["migrate", "fresh", "--force", "--seed"])
         #expect(fresh.exitCode == 0, "\(fresh.stderr)")
@@ -88,7 +88,7 @@ import Testing
 
     @Test func explicitFilesAndPrune() throws {
         let sandbox = try CLISandbox(.project)
-        try sandbox.run(["setup"])
+        try sandbox.succeed(["setup"])
         try sandbox.write("extra.yml", "companies:\n  - name: Acme\n")
         let extra = try sandbox.run(["seed", "extra.yml"])
         #expect(

@@ -278,6 +278,7 @@ import Testing
         setup.standardOutput = FileHandle.nullDevice
         try setup.run()
         setup.waitUntilExit()
+        #expect(setup.terminationStatus == 0, "sqlite3 could not create the test database")
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         writer.arguments = [path]
