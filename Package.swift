@@ -10,8 +10,7 @@ let package = Package(
         .executable(name: "catalog", targets: ["catalog"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // The SQLite C API, from Debian's libsqlite3-dev. Only CatalogSQLite imports it.
@@ -29,11 +28,10 @@ let package = Package(
         // Everything else: migrations, ORM and models, queries, output formats.
         .target(name: "CatalogKit", dependencies: ["CatalogSQLite"]),
         // Seed files (YAML, JSON, CSV) and the seed loader.
-        .target(name: "CatalogSeeds", dependencies: ["CatalogKit", "CYAML", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CatalogSeeds", dependencies: ["CatalogKit", "CYAML"]),
         // The project's Migrations/ and Seeds/ as Swift source, generated at build time.
         .target(name: "CatalogBuiltIns", dependencies: ["CatalogKit"], plugins: ["EmbedCatalogFiles"]),
-        .executableTarget(name: "catalog-embed", dependencies: []),
-        .plugin(name: "EmbedCatalogFiles", capability: .buildTool(), dependencies: ["catalog-embed"]),
+        .plugin(name: "EmbedCatalogFiles", capability: .buildTool()),
         // The commands, as a library: the executable calls it, tests run it in-process.
         .target(
             name: "CatalogCLI",

@@ -1,301 +1,291 @@
-import Yams
+import CYAML
 
-/// Reads a YAML seed file into `SeedNode`s with Yams' composer, never its constructor.
+/// Reads a YAML seed file into `SeedNode`s from libyaml's event parser.
 ///
-/// `Yams.load` must never see seed input: it crashes on `[x]: 1` and expands alias bombs without
-/// limit. `Yams.compose` builds the node tree with aliases shared, not copied; this reader walks
-/// it with a budget of nodes (an alias bomb multiplies nodes far beyond the file's size) and of
-/// depth, and keeps every node's line and column.
+/// libyaml's parser is iterative and only reports events (scalar, start and end of a list or map,
+/// alias); this reader builds the nodes with an explicit stack, so no input depth can overflow the
+/// call stack, and it expands aliases itself. An alias copies its anchored node (value semantics,
+/// so a copy shares storage) and counts against a node budget by the size of that node, which
+/// refuses a billion-laughs file after a few hundred events instead of expanding it.
+///
+/// A seed file is one document of mappings, lists and text. The reader refuses what a seed file
+/// has no use for, each with its place: more than one document, tags (`!!binary`, `!custom`),
+/// keys that are not text (a list, a map or an alias), aliases to nothing, duplicate keys, and
+/// nesting deeper than `maxDepth`. Scalars stay text: their type comes from the field they fill.
+/// See <https://pyyaml.org/wiki/LibYAML> for the parser.
 public enum YAMLReader {
     /// Parses `bytes` (one YAML document) from `file`.
     ///
     /// - Parameters:
-    ///   - maxDepth: the deepest nesting accepted.
-    ///   - maxNodes: the most nodes accepted; by default twice the file's size plus 1,000, which
-    ///     no document reaches without aliases that multiply it.
+    ///   - maxDepth: the most lists and maps open inside one another (the top-level map is 1).
+    ///   - maxNodes: the most nodes accepted, aliases counted expanded; by default twice the file's
+    ///     size plus 1,000, which no document reaches without aliases that multiply it.
+    /// - Throws: `SeedSyntaxError` with the file, line and column of the first problem.
     public static func parse(_ bytes: [UInt8], file: String, maxDepth: Int = 100, maxNodes: Int? = nil) throws
         -> SeedNode
     {
-        let text = try SeedText.decode(bytes, file: file)
+        var text = try SeedText.decode(bytes, file: file)
+        let start = SourceLocation(line: 1, column: 1)
         if SeedText.isBlankYAML(text) {
-            throw SeedSyntaxError(file: file, location: SourceLocation(line: 1, column: 1), message: "empty file")
+            throw SeedSyntaxError(file: file, location: start, message: "empty file")
         }
-        // libyaml itself is iterative, but Yams composes recursively: refuse deep nesting before
-        // Yams can overflow the stack.
-        if let deep = SeedText.firstNestingBeyond(maxDepth, in: text) {
-            throw SeedSyntaxError(file: file, location: deep, message: "nesting deeper than \(maxDepth) levels")
+        var builder = NodeBuilder(file: file, maxDepth: maxDepth, budget: maxNodes ?? bytes.count * 2 + 1_000)
+        try text.withUTF8 { utf8 in try readEvents(utf8, file: file, into: &builder) }
+        // A document of nothing but `---` (and comments) is one empty plain scalar.
+        guard let root = builder.root, root.value != .scalar("", isPlain: true) else {
+            throw SeedSyntaxError(file: file, location: start, message: "empty file")
         }
-        // Yams checks a mapping's keys for duplicates by hashing them, before our walker sees the
-        // tree: a key that is an alias or a collection makes that exponential (found by fuzzing).
-        if let (location, message) = SeedText.firstComplexKey(in: text) {
-            throw SeedSyntaxError(file: file, location: location, message: message)
-        }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        }
-        guard let root else {
-            throw SeedSyntaxError(file: file, location: SourceLocation(line: 1, column: 1), message: "empty file")
-        }
-        var walker = Walker(file: file, maxDepth: maxDepth, budget: maxNodes ?? bytes.count * 2 + 1_000)
-        return try walker.convert(root, depth: 0)
+        return root
     }
 
-    private struct Walker {
-        let file: String
-        let maxDepth: Int
-        var budget: Int
-
-        mutating func convert(_ node: Node, depth: Int) throws -> SeedNode {
-            let location =
-                node.mark.map { SourceLocation(line: $0.line, column: $0.column) }
-                ?? SourceLocation(line: 1, column: 1)
-            budget -= 1
-            if budget < 0 {
-                throw SeedSyntaxError(
-                    file: file, location: location,
-                    message: "the document expands to too many nodes (an alias bomb?); seed files may use few aliases")
-            }
-            if depth > maxDepth {
-                throw SeedSyntaxError(file: file, location: location, message: "nesting deeper than \(maxDepth) levels")
-            }
-            switch node {
-            case .scalar(let scalar):
-                return SeedNode(.scalar(scalar.string, isPlain: scalar.style == .plain), at: location)
-            case .sequence(let sequence):
-                var items: [SeedNode] = []
-                items.reserveCapacity(sequence.count)
-                for item in sequence { items.append(try convert(item, depth: depth + 1)) }
-                return SeedNode(.sequence(items), at: location)
-            case .mapping(let mapping):
-                var pairs: [SeedNode.Pair] = []
-                pairs.reserveCapacity(mapping.count)
-                for (key, value) in mapping {
-                    guard case .scalar = key else {
-                        let keyLocation = key.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? location
-                        throw SeedSyntaxError(
-                            file: file, location: keyLocation,
-                            message: "a mapping key must be plain text, not a list or map")
-                    }
-                    pairs.append(
-                        SeedNode.Pair(
-                            key: try convert(key, depth: depth + 1), value: try convert(value, depth: depth + 1)))
-                }
-                return SeedNode(.mapping(pairs), at: location)
-            case .alias:
-                throw SeedSyntaxError(file: file, location: location, message: "unresolved alias")
-            }
+    /// Feeds every event libyaml parses from `utf8` to `builder`, until the stream ends.
+    private static func readEvents(
+        _ utf8: UnsafeBufferPointer<UInt8>, file: String, into builder: inout NodeBuilder
+    ) throws {
+        // libyaml keeps a pointer to the parser inside it (the input string's reader), so the
+        // parser gets a fixed address rather than a Swift local's.
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else {
+            throw SeedSyntaxError(
+                file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: out of memory")
         }
+        defer { yaml_parser_delete(parser) }
+        yaml_parser_set_input_string(parser, utf8.baseAddress, utf8.count)
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(parser, &event) == 1 else {
+                throw parserError(parser.pointee, utf8, file: file)
+            }
+            defer { yaml_event_delete(&event) }
+            // libyaml reports no event only after the end of the stream.
+            if event.type == YAML_STREAM_END_EVENT || event.type == YAML_NO_EVENT { break }
+            try builder.consume(event)
+        }
+        try builder.finish()
     }
 
-    private static func syntaxError(_ error: YamlError, file: String) -> SeedSyntaxError {
-        func make(_ problem: String, _ mark: Mark) -> SeedSyntaxError {
-            SeedSyntaxError(
-                file: file, location: SourceLocation(line: mark.line, column: mark.column), message: problem)
-        }
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return make("invalid YAML: \(problem)", mark)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return make("duplicate key \(keys) in one mapping", context.mark)
-        case .reader(let problem, _, _, _):
+    /// libyaml's error as "invalid YAML: <problem>" at the place libyaml names.
+    private static func parserError(
+        _ parser: yaml_parser_t, _ utf8: UnsafeBufferPointer<UInt8>, file: String
+    ) -> SeedSyntaxError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "out of memory"
+        if parser.error == YAML_READER_ERROR {
+            // The reader names a byte offset, not a mark (control characters and the like).
+            var message = "invalid YAML: \(problem)"
+            if parser.problem_value >= 0 {
+                let hex = String(parser.problem_value, radix: 16, uppercase: true)
+                message += " (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
+            }
             return SeedSyntaxError(
-                file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(problem)")
-        default:
-            return SeedSyntaxError(
-                file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(error)")
+                file: file, location: SeedText.location(ofByte: parser.problem_offset, in: utf8), message: message)
         }
+        let location = place(parser.problem_mark)
+        var message = "invalid YAML: \(problem)"
+        if let context = parser.context, place(parser.context_mark) != location {
+            let start = place(parser.context_mark)
+            message += " (\(String(cString: context)) at \(start.line):\(start.column))"
+        }
+        return SeedSyntaxError(file: file, location: location, message: message)
+    }
+
+    /// libyaml's marks are 0-based and count characters, that is Unicode scalars.
+    fileprivate static func place(_ mark: yaml_mark_t) -> SourceLocation {
+        SourceLocation(line: mark.line + 1, column: mark.column + 1)
     }
 }
 
-/// Checks shared by the text formats.
-enum SeedText {
-    /// `bytes` as a String, without a BOM; invalid UTF-8 and NUL bytes are errors with their place.
-    static func decode(_ bytes: [UInt8], file: String) throws -> String {
-        var body = bytes[...]
-        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if let text = String(validating: body, as: UTF8.self) {
-            if let nul = text.unicodeScalars.firstIndex(of: "\0") {
-                throw SeedSyntaxError(
-                    file: file, location: location(of: nul, in: text), message: "NUL byte in a text file")
-            }
-            return text
-        }
-        // Find the first bad byte: the longest valid prefix ends right before it.
-        var line = 1
-        var lineStart = body.startIndex
-        var index = body.startIndex
-        while index < body.endIndex {
-            let length = sequenceLength(body, at: index)
-            if length == 0 {
-                let column =
-                    String(decoding: body[lineStart..<index], as: UTF8.self).unicodeScalars.count + 1
-                throw SeedSyntaxError(
-                    file: file, location: SourceLocation(line: line, column: column), message: "invalid UTF-8")
-            }
-            if body[index] == 0x0A {
-                line += 1
-                lineStart = index + 1
-            }
-            index += length
-        }
-        return String(decoding: body, as: UTF8.self)
+/// Builds `SeedNode`s from libyaml's events with a stack of the lists and maps still open.
+private struct NodeBuilder {
+    /// A finished node with what an alias to it costs: its node count and how deep it nests.
+    struct Built {
+        var node: SeedNode
+        /// Nodes in it, aliases expanded (saturating, so an alias bomb cannot overflow it).
+        var size: Int
+        /// Lists and maps nested in it, itself included: 0 for a scalar.
+        var height: Int
     }
 
-    /// The length of the valid UTF-8 sequence at `index`, or 0.
-    private static func sequenceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
-        let first = bytes[index]
-        let length: Int
-        switch first {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: length = 2
-        case 0xE0...0xEF: length = 3
-        case 0xF0...0xF4: length = 4
-        default: return 0
-        }
-        guard index + length <= bytes.endIndex else { return 0 }
-        return String(validating: bytes[index..<index + length], as: UTF8.self) == nil ? 0 : length
+    /// A list or map whose end event has not come yet.
+    struct Open {
+        let location: SourceLocation
+        let anchor: String?
+        let isMapping: Bool
+        var items: [SeedNode] = []
+        var pairs: [SeedNode.Pair] = []
+        /// A mapping's key waiting for its value.
+        var key: SeedNode?
+        var keys: Set<String> = []
+        /// The first duplicate key, reported when the mapping ends (where a composer would check
+        /// it), so that a worse problem inside the mapping, such as an alias for a key, comes first.
+        var duplicate: (key: String, location: SourceLocation)?
+        var size = 1
+        var height = 1
+
+        var expectsKey: Bool { isMapping && key == nil }
     }
 
-    static func location(of index: String.UnicodeScalarView.Index, in text: String) -> SourceLocation {
-        var line = 1
-        var column = 1
-        for scalar in text.unicodeScalars[..<index] {
-            if scalar == "\n" {
-                line += 1
-                column = 1
+    let file: String
+    let maxDepth: Int
+    let budget: Int
+    private(set) var root: SeedNode?
+    private var open: [Open] = []
+    private var anchors: [String: Built] = [:]
+    private var documents = 0
+    private var nodes = 0
+    /// Where the node count first passed the budget; reported once the whole file has parsed, so
+    /// that a plain syntax error is named first.
+    private var overBudget: SourceLocation?
+
+    init(file: String, maxDepth: Int, budget: Int) {
+        self.file = file
+        self.maxDepth = maxDepth
+        self.budget = budget
+    }
+
+    /// True when the next node is the key of the innermost open mapping.
+    private var expectsKey: Bool {
+        guard let last = open.indices.last else { return false }
+        return open[last].expectsKey
+    }
+
+    mutating func consume(_ event: yaml_event_t) throws {
+        let location = YAMLReader.place(event.start_mark)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents > 1 {
+                throw error("a seed file holds one YAML document; a second one starts here", at: location)
+            }
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            try refuseTag(scalar.tag, at: location)
+            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            let built = Built(
+                node: SeedNode(.scalar(text, isPlain: scalar.style == YAML_PLAIN_SCALAR_STYLE), at: location),
+                size: 1, height: 0)
+            if let anchor = scalar.anchor { anchors[String(cString: anchor)] = built }
+            count(1, at: location)
+            if expectsKey {
+                addKey(text, built.node)
             } else {
-                column += 1
+                add(built)
             }
-        }
-        return SourceLocation(line: line, column: column)
-    }
-
-    /// True when `text` holds only blank lines, comments and document markers.
-    static func isBlankYAML(_ text: String) -> Bool {
-        text.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { line in
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" })
-            return trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed == "---" || trimmed == "..."
-        }
-    }
-
-    /// A mapping key that may hold an alias, if the text has one: an alias key (`*name: value`),
-    /// a flow collection key (`[a]: value`, `{a: 1}: value`) or an explicit `? ` key.
-    ///
-    /// Yams hashes every key while composing, and a key that holds an alias is hashed expanded,
-    /// which an alias bomb makes exponential. Only documents with an alias are at risk, so only
-    /// they are scanned, and the scan ignores quotes and comments on purpose: an earlier scan that
-    /// tracked quotes was fooled by a stray `'` in a plain scalar and by multi-line quoted text
-    /// (found by fuzzing). A false alarm needs an alias and key-like text in the same file.
-    static func firstComplexKey(in text: String) -> (SourceLocation, String)? {
-        let scalars = Array(text.unicodeScalars)
-        func isAnchorCharacter(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
-                || scalar.value > 0x7F
-        }
-        var hasAlias = false
-        for index in scalars.indices.dropLast() where scalars[index] == "*" && isAnchorCharacter(scalars[index + 1]) {
-            hasAlias = true
+        case YAML_SEQUENCE_START_EVENT:
+            let start = event.data.sequence_start
+            try begin(isMapping: false, anchor: start.anchor, tag: start.tag, at: location)
+        case YAML_MAPPING_START_EVENT:
+            let start = event.data.mapping_start
+            try begin(isMapping: true, anchor: start.anchor, tag: start.tag, at: location)
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            try end()
+        case YAML_ALIAS_EVENT:
+            try alias(String(cString: event.data.alias.anchor), at: location)
+        default:
             break
         }
-        guard hasAlias else { return nil }
-        func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" }
-        /// True when `:` follows `position` on the same line, after blanks only.
-        func isKeyIndicator(at position: Int) -> Bool {
-            var next = position
-            while next < scalars.count && isBlank(scalars[next]) { next += 1 }
-            return next < scalars.count && scalars[next] == ":"
-        }
-        var line = 1
-        var column = 1
-        var previous: Unicode.Scalar = "\n"
-        for (index, scalar) in scalars.enumerated() {
-            let location = SourceLocation(line: line, column: column)
-            let startsToken =
-                previous == "\n" || previous == "\r" || isBlank(previous) || "[{,:".unicodeScalars.contains(previous)
-            if scalar == "?" && startsToken {
-                return (location, "explicit '? ' mapping keys are not allowed in a seed file that uses aliases")
-            }
-            if scalar == "*" && index + 1 < scalars.count && isAnchorCharacter(scalars[index + 1]) {
-                var end = index + 1
-                while end < scalars.count && isAnchorCharacter(scalars[end]) { end += 1 }
-                if isKeyIndicator(at: end) { return (location, "an alias cannot be a mapping key") }
-            }
-            if (scalar == "]" || scalar == "}") && isKeyIndicator(at: index + 1) {
-                return (location, "a mapping key must be plain text, not a list or map")
-            }
-            if scalar == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-            previous = scalar
-        }
-        return nil
     }
 
-    /// Where nesting first goes beyond `limit` levels, if it does: a conservative scan counting
-    /// indentation levels, `- ` sequence entries opened on one line, and `[`/`{` flow brackets
-    /// (outside quoted scalars and comments). It only guards Yams' recursive composer.
-    static func firstNestingBeyond(_ limit: Int, in text: String) -> SourceLocation? {
-        var indents: [Int] = []
-        var flowDepth = 0
-        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let scalars = Array(line.unicodeScalars)
-            var index = 0
-            while index < scalars.count && scalars[index] == " " { index += 1 }
-            let indent = index
-            if index == scalars.count || scalars[index] == "#" { continue }
-            var blockDepth = 0
-            if flowDepth == 0 {
-                while let last = indents.last, last > indent { indents.removeLast() }
-                if indents.last != indent { indents.append(indent) }
-                blockDepth = indents.count
-                // "- - - x" opens one sequence per dash on a single line.
-                while index < scalars.count && scalars[index] == "-"
-                    && (index + 1 == scalars.count || scalars[index + 1] == " ")
-                {
-                    blockDepth += 1
-                    index += 1
-                    while index < scalars.count && scalars[index] == " " { index += 1 }
-                }
-            }
-            if blockDepth + flowDepth > limit { return SourceLocation(line: lineIndex + 1, column: index + 1) }
-            var quote: Unicode.Scalar?
-            var previous: Unicode.Scalar = " "
-            while index < scalars.count {
-                let scalar = scalars[index]
-                defer {
-                    previous = scalar
-                    index += 1
-                }
-                if let open = quote {
-                    if scalar == open { quote = nil }
-                    continue
-                }
-                switch scalar {
-                case "#" where previous == " " || previous == "\t":
-                    index = scalars.count
-                case "\"" where " \t:-[{,".unicodeScalars.contains(previous),
-                    "'" where " \t:-[{,".unicodeScalars.contains(previous):
-                    quote = scalar
-                case "[", "{":
-                    flowDepth += 1
-                    if blockDepth + flowDepth > limit {
-                        return SourceLocation(line: lineIndex + 1, column: index + 1)
-                    }
-                case "]", "}":
-                    flowDepth = max(flowDepth - 1, 0)
-                default:
-                    break
-                }
-            }
+    /// Reports the node budget, once the file has parsed without a worse problem.
+    func finish() throws {
+        if let overBudget {
+            throw error(
+                "the document expands to too many nodes (an alias bomb?); seed files may use few aliases",
+                at: overBudget)
         }
-        return nil
+    }
+
+    private mutating func begin(
+        isMapping: Bool, anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
+        at location: SourceLocation
+    ) throws {
+        if expectsKey {
+            throw error("a mapping key must be plain text, not a list or map", at: location)
+        }
+        try refuseTag(tag, at: location)
+        if open.count + 1 > maxDepth { throw error("nesting deeper than \(maxDepth) levels", at: location) }
+        count(1, at: location)
+        open.append(Open(location: location, anchor: anchor.map { String(cString: $0) }, isMapping: isMapping))
+    }
+
+    private mutating func end() throws {
+        guard let done = open.popLast() else { return }
+        if let duplicate = done.duplicate {
+            throw error("duplicate key '\(duplicate.key)' in one mapping", at: duplicate.location)
+        }
+        let node = SeedNode(done.isMapping ? .mapping(done.pairs) : .sequence(done.items), at: done.location)
+        let built = Built(node: node, size: done.size, height: done.height)
+        if let anchor = done.anchor { anchors[anchor] = built }
+        add(built)
+    }
+
+    private mutating func alias(_ name: String, at location: SourceLocation) throws {
+        if expectsKey { throw error("an alias cannot be a mapping key", at: location) }
+        guard let target = anchors[name] else {
+            if open.contains(where: { $0.anchor == name }) {
+                throw error("alias '*\(name)' is inside the node it names (a cycle)", at: location)
+            }
+            throw error("unknown alias '*\(name)': no anchor '&\(name)' comes before it", at: location)
+        }
+        if open.count + target.height > maxDepth {
+            throw error("nesting deeper than \(maxDepth) levels", at: location)
+        }
+        count(target.size, at: location)
+        add(target)
+    }
+
+    /// Adds a finished node as the next item of the open list, the value of the open map's
+    /// pending key, or the root.
+    private mutating func add(_ built: Built) {
+        guard !open.isEmpty else {
+            root = built.node
+            return
+        }
+        let last = open.count - 1
+        open[last].size = Self.sum(open[last].size, built.size)
+        open[last].height = max(open[last].height, built.height + 1)
+        // Keys never come here (see `addKey`), so an open mapping always has its key pending.
+        if let key = open[last].key {
+            open[last].pairs.append(SeedNode.Pair(key: key, value: built.node))
+            open[last].key = nil
+        } else {
+            open[last].items.append(built.node)
+        }
+    }
+
+    /// Sets a scalar as the open map's pending key, noting the first duplicate.
+    private mutating func addKey(_ text: String, _ node: SeedNode) {
+        let last = open.count - 1
+        open[last].size = Self.sum(open[last].size, 1)
+        open[last].key = node
+        if open[last].duplicate == nil && !open[last].keys.insert(text).inserted {
+            open[last].duplicate = (text, node.location)
+        }
+    }
+
+    private mutating func count(_ size: Int, at location: SourceLocation) {
+        nodes = Self.sum(nodes, size)
+        if nodes > budget && overBudget == nil { overBudget = location }
+    }
+
+    /// Seed files refuse every tag: values are text converted by the field they fill, so a tag
+    /// could only disagree with the schema (`!!int`), ask for a type we never build (`!!binary`,
+    /// `!custom`), or restate the default (`!!str`, which quoting says more plainly).
+    private func refuseTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, at location: SourceLocation) throws {
+        guard let tag else { return }
+        var name = String(cString: tag)
+        let core = "tag:yaml.org,2002:"
+        if name.hasPrefix(core) { name = "!!" + name.dropFirst(core.count) }
+        throw error(
+            "a seed file cannot use YAML tags ('\(name)'); write the value as plain or quoted text", at: location)
+    }
+
+    private func error(_ message: String, at location: SourceLocation) -> SeedSyntaxError {
+        SeedSyntaxError(file: file, location: location, message: message)
+    }
+
+    private static func sum(_ lhs: Int, _ rhs: Int) -> Int {
+        let (total, overflow) = lhs.addingReportingOverflow(rhs)
+        return overflow ? .max : total
     }
 }
