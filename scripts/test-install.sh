@@ -48,7 +48,9 @@ grep -q "created $work/home/.local/share/catalog/catalog.sqlite3" "$work/stderr"
 second=$(run "$work/empty/two" 2>"$work/stderr") || fail "the second run failed: $(cat "$work/stderr")"
 [ "$second" = "$first" ] || fail "the second run answered differently"
 [ ! -s "$work/stderr" ] || fail "the second run created another catalog: $(cat "$work/stderr")"
-[ -z "$(ls -A "$work/empty/one" "$work/empty/two")" ] || fail "catalog wrote into the working folder"
+for folder in "$work/empty/one" "$work/empty/two"; do
+    [ -z "$(ls -A "$folder")" ] || fail "catalog wrote into $folder: $(ls -A "$folder")"
+done
 
 # DESTDIR stages the same tree under another root.
 make install PREFIX=/usr/local DESTDIR="$work/stage" >/dev/null

@@ -25,7 +25,8 @@ struct EmbedCatalogFiles: BuildToolPlugin {
             for name in names {
                 let file = directory.appending(path: name)
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue
+                guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory),
+                    !isDirectory.boolValue
                 else { continue }
                 entries.append("        " + Self.expression(name, [UInt8](try Data(contentsOf: file))) + ",")
             }
@@ -50,7 +51,8 @@ struct EmbedCatalogFiles: BuildToolPlugin {
         if let text = String(validating: bytes, as: UTF8.self) {
             return "BuiltInFile(name: \(literal(name)), text: \(literal(text)))"
         }
-        return "BuiltInFile(name: \(literal(name)), bytes: [\(bytes.map { String($0) }.joined(separator: ", "))] as [UInt8])"
+        return
+            "BuiltInFile(name: \(literal(name)), bytes: [\(bytes.map { String($0) }.joined(separator: ", "))] as [UInt8])"
     }
 
     /// A Swift string literal holding `text` exactly.

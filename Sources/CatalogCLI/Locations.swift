@@ -99,21 +99,18 @@ struct CatalogLocation {
 
     /// `$XDG_DATA_HOME/catalog/catalog.sqlite3`, else `~/.local/share/catalog/catalog.sqlite3`
     /// (the XDG Base Directory default; a relative XDG_DATA_HOME is ignored, as the spec says).
+    /// HOME is not looked up in the password database: `getpwuid` in the static build would need
+    /// glibc's NSS modules at run time.
     static func userDatabasePath() throws -> String {
         let context = CLIContext.current
         if let data = context.environment("XDG_DATA_HOME"), data.hasPrefix("/") {
             return FileSystem.join(data, "catalog/catalog.sqlite3")
         }
-        guard let home = context.environment("HOME") ?? passwordHome(), home.hasPrefix("/") else {
+        guard let home = context.environment("HOME"), home.hasPrefix("/") else {
             throw CommandFailure(
                 "cannot tell where the catalog lives: HOME is not set; pass --database PATH or set CATALOG_DATABASE")
         }
         return FileSystem.join(home, ".local/share/catalog/catalog.sqlite3")
-    }
-
-    private static func passwordHome() -> String? {
-        guard let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir else { return nil }
-        return String(cString: directory)
     }
 
     /// Makes the folder of a default database (`~/.local/share/catalog`) before it is created.

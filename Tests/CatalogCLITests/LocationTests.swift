@@ -59,6 +59,13 @@ import Testing
         #expect(moved.stdout.hasPrefix("database:   data/catalog/catalog.sqlite3 (does not exist yet)\n"))
         let relative = try sandbox.run(["migrate", "status"], environment: ["XDG_DATA_HOME": "data"])
         #expect(relative.stdout.hasPrefix("database:   home/.local/share/catalog/catalog.sqlite3\n"))
+        // Without HOME (and XDG_DATA_HOME) there is no per-user place: say what to do.
+        let homeless = try sandbox.run(["query", "--company", "PayPal"], environment: ["HOME": ""])
+        #expect(homeless.exitCode == 1)
+        #expect(
+            homeless.stderr
+                == "error: cannot tell where the catalog lives: HOME is not set; pass --database PATH or set CATALOG_DATABASE\n"
+        )
         // The built-in migrations take no new file.
         let new = try sandbox.run(["migrate", "new", "add_x"])
         #expect(new.exitCode == 1)
