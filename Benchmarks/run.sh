@@ -414,7 +414,7 @@ figures mean "at most".
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - Machine: $(nproc) cores, ${cpu:-unknown CPU}, $ram RAM, $(uname -sr)
 - Versions: Swift $swift_version; sqlite3 $sqlite_version; catalog $rev
-- catalog builds: plain \`swift build -c release\` ("catalog") and fully static, \`--static-swift-stdlib -Xswiftc -static-executable\` ("catalog-static"); \`catalog\` runs \`catalog-seed-tool\`, built beside it, for seeding
+- catalog builds: plain \`swift build -c release\` ("catalog") and fully static, \`--static-swift-stdlib -Xswiftc -static-executable\` ("catalog-static"); one executable each, with seeding built in (no helper executable); \`--migrations\` points both at the measured source's \`Migrations/\`
 
 ## Data set: $size
 
