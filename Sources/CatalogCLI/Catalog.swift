@@ -55,12 +55,12 @@ public enum CatalogCLI {
 
     private static func runInContext(_ arguments: [String]) -> Int32 {
         do {
+            if asksForMigrateHelp(arguments) {
+                print(CatalogSyntax.helpMessage(for: MigrateSyntax.self))
+                return 0
+            }
             if describesSyntax(arguments) {
-                // Help, completion scripts, the manual's dump: these only print, from `CatalogSyntax`.
-                if ["migrate"] == arguments.dropLast() || arguments == ["help", "migrate"] {
-                    print(CatalogSyntax.helpMessage(for: MigrateSyntax.self))
-                    return 0
-                }
+                // Completion scripts and the manual's dump only print, from `CatalogSyntax`.
                 do {
                     _ = try CatalogSyntax.parseAsRoot(arguments)
                     return 0
@@ -76,17 +76,19 @@ public enum CatalogCLI {
         }
     }
 
-    /// True for the command lines that only describe the commands: `migrate --help` (whose
-    /// default subcommand's options must show), the completion script and the help dump.
-    private static func describesSyntax(_ arguments: [String]) -> Bool {
-        if arguments.contains(where: {
-            $0 == "--generate-completion-script" || $0.hasPrefix("--generate-completion-script=")
-        }) {
-            return true
-        }
-        if arguments.first == "--experimental-dump-help" { return true }
-        return arguments == ["help", "migrate"]
+    /// `migrate --help` (and `help migrate`), whose default subcommand's options must show.
+    private static func asksForMigrateHelp(_ arguments: [String]) -> Bool {
+        arguments == ["help", "migrate"]
             || (arguments.count == 2 && arguments[0] == "migrate" && ["-h", "--help", "-help"].contains(arguments[1]))
+    }
+
+    /// True for the command lines that only describe the commands: the completion script and the
+    /// help dump the manual is made from.
+    private static func describesSyntax(_ arguments: [String]) -> Bool {
+        arguments.first == "--experimental-dump-help"
+            || arguments.contains {
+                $0 == "--generate-completion-script" || $0.hasPrefix("--generate-completion-script=")
+            }
     }
 
     /// Prints `error` as `error:` lines on stderr and returns its exit code.

@@ -4,37 +4,30 @@ import CatalogKit
 enum Completion {
     /// The names (and aliases) of `subject` records starting with `prefix`, ignoring case.
     static func names(of subject: CatalogQuery.Subject, words: [String], prefix: String) -> [String] {
-        let (table, aliases): (String, String?) =
-            switch subject {
-            case .frameworks: ("frameworks", "framework_aliases")
-            case .companies: ("companies", "company_aliases")
-            case .languages: ("languages", "language_aliases")
-            case .features: ("features", nil)
-            }
-        var sql = "SELECT name FROM \(table)"
-        if let aliases { sql += " UNION SELECT alias FROM \(aliases)" }
-        return values(sql + " ORDER BY 1", words: words, prefix: prefix)
+        values(words: words, prefix: prefix) { db in try CatalogQuery(db).knownNames(of: subject) }
     }
 
     /// The catalog's table names starting with `prefix`.
     static func tableNames(words: [String], prefix: String) -> [String] {
-        values(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1",
-            words: words, prefix: prefix)
+        values(words: words, prefix: prefix, SchemaDump.tableNames)
     }
 
-    /// The first column of `sql` on the database the command line `words` names, filtered by
-    /// `prefix`; nothing when there is no database yet.
-    private static func values(_ sql: String, words: [String], prefix: String) -> [String] {
+    /// What `read` finds in the database the command line `words` names, filtered by `prefix` and
+    /// sorted ignoring case; nothing when there is no database yet.
+    private static func values(words: [String], prefix: String, _ read: (Connection) throws -> [String]) -> [String] {
         guard
             let location = try? CatalogLocation.resolve(
                 database: option("--database", in: words), migrations: nil, seeds: nil),
             FileSystem.exists(location.databasePath),
             let db = try? Connection.openReadOnly(path: location.databasePath, busyTimeout: 200),
-            let rows = try? db.fetchAll(sql)
+            let names = try? read(db)
         else { return [] }
         let folded = NameMatching.key(prefix)
-        return rows.compactMap { $0.get(0, as: String.self) }.filter { NameMatching.key($0).hasPrefix(folded) }
+        let sorted = names.filter { NameMatching.key($0).hasPrefix(folded) }
+            .sorted { (NameMatching.key($0), $0) < (NameMatching.key($1), $1) }
+        var unique: [String] = []
+        for name in sorted where unique.last != name { unique.append(name) }
+        return unique
     }
 
     /// The value of `--name VALUE` or `--name=VALUE` among `words`, the last one winning.

@@ -25,12 +25,6 @@ struct CatalogLocation {
     var databaseOrigin: Origin
     var migrations: FileSource
     var seeds: FileSource
-    /// The project folder, when one was found.
-    var project: String?
-
-    /// True when the database is at a conventional place rather than named by the user, so a
-    /// read may create it on first use.
-    var databaseIsDefault: Bool { databaseOrigin == .project || databaseOrigin == .userDefault }
 
     /// Where things are for `database`, `migrations` and `seeds` given as options (nil: not given).
     static func resolve(database: String?, migrations: String?, seeds: String?) throws -> CatalogLocation {
@@ -39,33 +33,29 @@ struct CatalogLocation {
         func inProject(_ name: String) -> String? {
             project.map { $0 == "." ? context.resolve(name) : FileSystem.join($0, name) }
         }
-        var location = CatalogLocation(
-            databasePath: "", databaseOrigin: .userDefault,
-            migrations: .builtIn(label: "Migrations", files: BuiltInCatalog.migrations),
-            seeds: .builtIn(label: "Seeds", files: BuiltInCatalog.seeds), project: project)
+        let databasePath: String
+        let origin: Origin
         if let database {
-            location.databasePath = context.resolve(database)
-            location.databaseOrigin = .option
+            (databasePath, origin) = (context.resolve(database), .option)
         } else if let database = context.environment("CATALOG_DATABASE") {
-            location.databasePath = context.resolve(database)
-            location.databaseOrigin = .environment("CATALOG_DATABASE")
+            (databasePath, origin) = (context.resolve(database), .environment("CATALOG_DATABASE"))
         } else if let path = inProject("catalog.sqlite3") {
-            location.databasePath = path
-            location.databaseOrigin = .project
+            (databasePath, origin) = (path, .project)
         } else {
-            location.databasePath = try userDatabasePath()
+            (databasePath, origin) = (try userDatabasePath(), .userDefault)
         }
-        if let directory = migrations ?? context.environment("CATALOG_MIGRATIONS") {
-            location.migrations = .directory(context.resolve(directory))
-        } else if let directory = inProject("Migrations") {
-            location.migrations = .directory(directory)
+        // The built-in files are only touched when no folder is chosen (they cost a copy each).
+        func source(_ option: String?, _ variable: String, _ folder: String, _ builtIn: () -> [BuiltInFile])
+            -> FileSource
+        {
+            if let directory = option ?? context.environment(variable) { return .directory(context.resolve(directory)) }
+            if let directory = inProject(folder) { return .directory(directory) }
+            return .builtIn(label: folder, files: builtIn())
         }
-        if let directory = seeds ?? context.environment("CATALOG_SEEDS") {
-            location.seeds = .directory(context.resolve(directory))
-        } else if let directory = inProject("Seeds") {
-            location.seeds = .directory(directory)
-        }
-        return location
+        return CatalogLocation(
+            databasePath: databasePath, databaseOrigin: origin,
+            migrations: source(migrations, "CATALOG_MIGRATIONS", "Migrations") { BuiltInCatalog.migrations },
+            seeds: source(seeds, "CATALOG_SEEDS", "Seeds") { BuiltInCatalog.seeds })
     }
 
     /// The nearest project folder: `.` when it is the working directory (so messages keep short

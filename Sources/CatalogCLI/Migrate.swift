@@ -89,7 +89,9 @@ extension Migrate {
 
         func run() throws {
             let location = try options.locate()
-            let statuses = try options.makeMigrator().status()
+            let statuses = try Migrator(
+                databasePath: location.databasePath, migrations: location.migrations, lockTimeout: options.lockTimeout
+            ).status()
             if output.format == .table {
                 let exists = FileSystem.exists(location.databasePath)
                 print("database:   \(location.databasePath)\(exists ? "" : " (does not exist yet)")")
@@ -207,11 +209,7 @@ extension Migrate {
                 command: "migrate fresh")
             let (_, applied) = try options.makeMigrator(creating: true).fresh(onEvent: Report.printEvent)
             Report.printApplied(applied)
-            if seed {
-                let (setup, location) = try SeedReport.makeSetup(seedOptions, options)
-                let summary = try setup.seed(progress: ProgressBar.make(label: "seeding"))
-                SeedReport.report(summary, output: output, database: location.databasePath)
-            }
+            if seed { try SeedReport.seed(seedOptions, options, output: output) }
         }
     }
 

@@ -27,7 +27,7 @@ enum CatalogReader {
         let setup = CatalogSetup(
             databasePath: path, migrations: location.migrations, seeds: location.seeds,
             lockTimeout: options.database.lockTimeout)
-        return try setup.openForReading(creating: location.databaseIsDefault) { note in Terminal.writeError(note) }
+        return try setup.openForReading { note in Terminal.writeError(note) }
     }
 
     /// Runs `answer`; when it is empty, or names something the catalog does not hold, and the
@@ -37,15 +37,11 @@ enum CatalogReader {
         do {
             result = try answer()
         } catch let error as CatalogQuery.UnknownName {
-            if try isEmpty(query.db) { throw emptyCatalog }
+            if try query.isEmpty() { throw emptyCatalog }
             throw error
         }
-        if result.isEmpty, try isEmpty(query.db) { throw emptyCatalog }
+        if result.isEmpty, try query.isEmpty() { throw emptyCatalog }
         return result
-    }
-
-    private static func isEmpty(_ db: Connection) throws -> Bool {
-        try db.fetchOne("SELECT 1 FROM frameworks LIMIT 1") == nil
     }
 
     private static var emptyCatalog: CommandFailure {

@@ -53,9 +53,10 @@ struct SQL: ParsableCommand {
     }
 
     func openSession() throws -> SQLSession {
-        _ = try options.openDatabase()  // creates the catalog on first use; refuses pending migrations
+        // Creates the catalog on first use and refuses pending migrations; the session opens its own.
+        let path = try options.openDatabase().path
         return try SQLSession(
-            path: try options.database.locate(seeds: options.seedOptions.seeds).databasePath, write: write,
+            path: path, write: write,
             busyTimeout: Migrator.milliseconds(options.database.lockTimeout))
     }
 

@@ -48,12 +48,9 @@ struct Seed: ParsableCommand {
     }
 
     func run() throws {
-        let (setup, location) = try SeedReport.makeSetup(seedOptions, database)
-        let summary = try setup.seed(
-            files: files.isEmpty ? nil : files.map(CLIContext.current.resolve),
-            options: Seeder.Options(prune: prune, dryRun: dryRun),
-            progress: ProgressBar.make(label: "seeding"))
-        SeedReport.report(summary, output: output, database: location.databasePath)
+        try SeedReport.seed(
+            seedOptions, database, output: output, files: files.isEmpty ? nil : files.map(CLIContext.current.resolve),
+            options: Seeder.Options(prune: prune, dryRun: dryRun))
     }
 }
 
@@ -87,6 +84,16 @@ enum SeedReport {
             databasePath: location.databasePath, migrations: location.migrations, seeds: location.seeds,
             lockTimeout: database.lockTimeout)
         return (setup, location)
+    }
+
+    /// Seeds the database the options name (`seed`, `migrate fresh --seed`) and prints the summary.
+    static func seed(
+        _ seeds: SeedDirectoryOptions, _ database: DatabaseOptions, output: OutputOptions, files: [String]? = nil,
+        options: Seeder.Options = .init()
+    ) throws {
+        let (setup, location) = try makeSetup(seeds, database)
+        let summary = try setup.seed(files: files, options: options, progress: ProgressBar.make(label: "seeding"))
+        report(summary, output: output, database: location.databasePath)
     }
 
     static func report(_ summary: SeedSummary, output: OutputOptions, database: String) {

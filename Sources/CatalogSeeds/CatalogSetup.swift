@@ -60,11 +60,9 @@ public struct CatalogSetup {
 
     /// Opens the catalog for a command that reads it. When the database file does not exist yet,
     /// it is created from the migrations and seeds first, and `note` is told so in one line; when
-    /// migrations are pending, this fails naming the command to run. With `creating` false, a
-    /// missing database is an error instead (`MigrationError.databaseMissing`).
-    public func openForReading(creating: Bool = true, note: (String) -> Void) throws -> Connection {
+    /// migrations are pending, this fails naming the command to run.
+    public func openForReading(note: (String) -> Void) throws -> Connection {
         if !FileSystem.exists(databasePath) {
-            if !creating { throw MigrationError.databaseMissing(databasePath) }
             let (migrated, seeded): (Migrator.Report, SeedSummary)
             do {
                 (migrated, seeded) = try setup()

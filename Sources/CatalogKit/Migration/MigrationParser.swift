@@ -74,10 +74,7 @@ public enum MigrationParser {
     /// Hidden files and files not ending in `.sql` are ignored. A bad name, a malformed file or
     /// two files with one version make the whole set fail, naming the file.
     public static func load(_ source: FileSource) throws -> [Migration] {
-        guard source.exists, let allNames = try? source.fileNames() else {
-            throw MigrationError.directoryNotFound(source.displayName)
-        }
-        let names = allNames.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.sorted()
+        let names = try fileNames(in: source).filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.sorted()
         var migrations: [Migration] = []
         var byVersion: [String: String] = [:]
         for name in names {
@@ -90,6 +87,12 @@ public enum MigrationParser {
             migrations.append(migration)
         }
         return migrations.sorted { $0.version < $1.version }
+    }
+
+    /// The file names of `source`; a folder that does not exist is `directoryNotFound`.
+    static func fileNames(in source: FileSource) throws -> [String] {
+        guard source.exists else { throw MigrationError.directoryNotFound(source.displayName) }
+        return try source.fileNames()
     }
 
     /// `(version, name)` for a valid file name, else nil.

@@ -107,9 +107,7 @@ public final class Migrator {
     /// The cheap check for commands that only read: it reads no file and computes no checksum
     /// (`status()` does both), so it costs one directory listing and one query.
     public func pendingVersions(in db: Connection) throws -> [String] {
-        guard migrationSource.exists, let names = try? migrationSource.fileNames() else {
-            throw MigrationError.directoryNotFound(migrationSource.displayName)
-        }
+        let names = try MigrationParser.fileNames(in: migrationSource)
         try Ledger.verify(db)
         let versions = names.compactMap { MigrationParser.splitFileName($0)?.0 }
         let applied = Set(try Ledger.records(in: db).map(\.version))

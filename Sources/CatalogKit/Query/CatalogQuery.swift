@@ -73,13 +73,32 @@ public struct CatalogQuery {
         public var frameworks: [String]
     }
 
-    public let db: Connection
+    let db: Connection
 
     public init(_ db: Connection) {
         self.db = db
     }
 
     // MARK: - Answers
+
+    /// True when the catalog holds no framework: its schema is migrated but nothing is seeded.
+    public func isEmpty() throws -> Bool {
+        try Framework.all().fetchOne(db) == nil
+    }
+
+    /// Every name and alias of the `subject` records, for suggestions and shell completion.
+    public func knownNames(of subject: Subject) throws -> [String] {
+        switch subject {
+        case .frameworks: return try knownNames(Framework.self)
+        case .companies: return try knownNames(Company.self)
+        case .languages: return try knownNames(Language.self)
+        case .features: return try Feature.all().fetchAll(db).map(\.name)
+        }
+    }
+
+    private func knownNames<Record: AliasOwner & Nameable>(_ type: Record.Type) throws -> [String] {
+        try Record.all().fetchAll(db).map(\.name) + Alias<Record>.all().fetchAll(db).map(\.alias)
+    }
 
     /// What to load besides each framework's own row.
     public enum Detail: Sendable, CaseIterable {
@@ -242,7 +261,7 @@ public struct CatalogQuery {
             // A record's own name wins over another record's alias that is spelt the same.
             if let id = try Record.filter(Column("name").equalsIgnoringCase(name)).fetchOne(db)?.id { return id }
             if let id = try Record.filter(Record.named(name)).fetchOne(db)?.id { return id }
-            let known = try Record.all().fetchAll(db).map(\.name) + Alias<Record>.all().fetchAll(db).map(\.alias)
+            let known = try knownNames(Record.self)
             throw UnknownName(kind: kind, name: name, suggestion: NameMatching.closest(to: name, in: known))
         }
     }
@@ -250,7 +269,7 @@ public struct CatalogQuery {
     private func resolveFeatures(_ names: [String]) throws -> [Int64] {
         try names.map { name in
             if let id = try Feature.filter(Column("name").equalsIgnoringCase(name)).fetchOne(db)?.id { return id }
-            let known = try Feature.all().fetchAll(db).map(\.name)
+            let known = try knownNames(of: .features)
             throw UnknownName(kind: "feature", name: name, suggestion: NameMatching.closest(to: name, in: known))
         }
     }

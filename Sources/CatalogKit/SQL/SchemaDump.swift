@@ -39,7 +39,8 @@ public enum SchemaDump {
         return ResultTable(columns: ["table", "rows", "columns"], rows: rows)
     }
 
-    private static func tableNames(_ db: Connection) throws -> [String] {
+    /// The names of the catalog's tables, sorted (SQLite's internal tables left out).
+    public static func tableNames(_ db: Connection) throws -> [String] {
         try db.fetchAll(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
         ).compactMap { $0.get(0, as: String.self) }
