@@ -23,10 +23,14 @@ let package = Package(
             name: "CYAML",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // Thin, checked wrapper over the C API: Connection, Statement, Row, Value, errors.
-        .target(name: "CatalogSQLite", dependencies: ["CSQLite"]),
+        // The backend seam: values, rows, errors, the connection, dialect and migration-driver
+        // protocols. No C library.
+        .target(name: "CatalogDatabase"),
+        // The SQLite backend: a thin, checked wrapper over the C API (Connection, Statement,
+        // errors), its dialect and its migration driver.
+        .target(name: "CatalogSQLite", dependencies: ["CSQLite", "CatalogDatabase"]),
         // Everything else: migrations, ORM and models, queries, output formats.
-        .target(name: "CatalogKit", dependencies: ["CatalogSQLite"]),
+        .target(name: "CatalogKit", dependencies: ["CatalogDatabase", "CatalogSQLite"]),
         // Seed files (YAML, JSON, CSV) and the seed loader.
         .target(name: "CatalogSeeds", dependencies: ["CatalogKit", "CYAML"]),
         // The project's Migrations/ and Seeds/ as Swift source, generated at build time.

@@ -121,7 +121,7 @@ public enum CatalogCLI {
             return error.issues.map { "error: \($0)" }.joined(separator: "\n")
                 + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : "")
         case is SeedSetupError, is MigrationError, is FileSystem.Failure, is CatalogQuery.UnknownName,
-            is SQLiteError, is RecordError:
+            is any DatabaseError, is RecordError:
             return "error: \(error)"
         default:
             return nil

@@ -14,12 +14,12 @@ enum Completion {
 
     /// What `read` finds in the database the command line `words` names, filtered by `prefix` and
     /// sorted ignoring case; nothing when there is no database yet.
-    private static func values(words: [String], prefix: String, _ read: (Connection) throws -> [String]) -> [String] {
+    private static func values(words: [String], prefix: String, _ read: (any DatabaseConnection) throws -> [String]) -> [String] {
         guard
             let location = try? CatalogLocation.resolve(
                 database: option("--database", in: words), migrations: nil, seeds: nil),
-            FileSystem.exists(location.databasePath),
-            let db = try? Connection.openReadOnly(path: location.databasePath, busyTimeout: 200),
+            case let driver = DatabaseBackend.driver(for: location.databasePath), driver.databaseExists(),
+            let db = try? driver.openForReading(busyTimeoutMilliseconds: 200),
             let names = try? read(db)
         else { return [] }
         let folded = NameMatching.key(prefix)

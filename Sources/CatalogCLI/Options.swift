@@ -26,7 +26,7 @@ struct DatabaseOptions: ParsableArguments {
     var lockTimeout: Double = 30
 
     func validate() throws {
-        guard lockTimeout >= 0, lockTimeout <= Migrator.maximumLockTimeout else {
+        guard lockTimeout >= 0, lockTimeout <= Timeout.maximumSeconds else {
             throw ValidationError("--lock-timeout must be a number of seconds from 0 to 86400")
         }
     }

@@ -47,7 +47,7 @@ struct ReadingOptions: ParsableArguments {
     /// Opens the catalog read-only. A missing database at the default place is created from the
     /// migrations and seeds (one line on stderr); one named by `--database` or CATALOG_DATABASE
     /// is an error naming `catalog setup`.
-    func openDatabase() throws -> Connection {
+    func openDatabase() throws -> any DatabaseConnection {
         try CatalogReader.open(self)
     }
 

@@ -7,7 +7,7 @@ enum CatalogReader {
     /// per-user one) is created from the migrations and seeds, with one line on stderr; a missing
     /// one named by `--database` or CATALOG_DATABASE is an error naming `catalog setup`, so a typo
     /// never leaves an empty catalog behind.
-    static func open(_ options: ReadingOptions) throws -> Connection {
+    static func open(_ options: ReadingOptions) throws -> any DatabaseConnection {
         let location = try options.database.locate(seeds: options.seedOptions.seeds)
         let path = location.databasePath
         if !FileSystem.exists(path) {

@@ -54,10 +54,10 @@ struct SQL: ParsableCommand {
 
     func openSession() throws -> SQLSession {
         // Creates the catalog on first use and refuses pending migrations; the session opens its own.
-        let path = try options.openDatabase().path
+        let path = try options.openDatabase().location
         return try SQLSession(
             path: path, write: write,
-            busyTimeout: Migrator.milliseconds(options.database.lockTimeout))
+            busyTimeout: Timeout.milliseconds(options.database.lockTimeout))
     }
 
     private func readScript() throws -> String? {
@@ -84,8 +84,8 @@ struct SQL: ParsableCommand {
         var results = 0
         var writer: RowWriter?
         let handlesSignals = CLIContext.current.handlesSignals
-        if handlesSignals { session.db.interruptOnControlC() }
-        defer { if handlesSignals { session.db.restoreControlC() } }
+        if handlesSignals { ControlC.interrupt(session.backend.interrupter) }
+        defer { if handlesSignals { ControlC.restore() } }
         do {
             let changed = try session.run(script, parameters: parameters, timeout: timeout) { event in
                 switch event {
@@ -135,7 +135,7 @@ struct Prompt {
                 continue
             }
             buffer += (buffer.isEmpty ? "" : "\n") + line
-            guard SQLText.isComplete(buffer) else { continue }
+            guard session.backend.isComplete(buffer) else { continue }
             history.append(buffer)
             do {
                 try command.execute(buffer, in: session, parameters: [])
@@ -153,9 +153,9 @@ struct Prompt {
         case ".quit", ".exit":
             return false
         case ".tables":
-            command.options.output.print(try SchemaDump.tables(session.db))
+            command.options.output.print(try SchemaDump.tables(session.backend.connection))
         case ".schema":
-            print(try SchemaDump.sql(session.db, tables: Array(words.dropFirst())), terminator: "")
+            print(try SchemaDump.sql(session.backend.connection, tables: Array(words.dropFirst())), terminator: "")
         case ".history":
             for (index, statement) in history.enumerated() { print("\(index + 1)  \(statement)") }
         case ".help":

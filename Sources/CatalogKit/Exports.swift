@@ -1,2 +1,3 @@
-// CatalogKit is the library's one import: `Connection`, `Row` and `DatabaseValue` come with it.
-@_exported import CatalogSQLite
+// The backend seam comes with CatalogKit: `DatabaseConnection`, `Row`, `DatabaseValue`, errors.
+// A backend (CatalogSQLite) is imported by the few files that open one.
+@_exported import CatalogDatabase

@@ -91,37 +91,6 @@ extension Connection {
     public func interrupt() {
         sqlite3_interrupt(handle)
     }
-
-    /// Makes Ctrl-C (SIGINT) interrupt this connection's running statement instead of killing the
-    /// process, as the sqlite3 shell does. A second Ctrl-C while nothing is interrupted still exits.
-    public func interruptOnControlC() {
-        SignalInterrupt.target = handle
-        // A parent may have started us with SIGINT blocked (the mask is inherited); unblock it.
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        signal(SIGINT) { _ in
-            if let target = SignalInterrupt.target {
-                sqlite3_interrupt(target)
-            } else {
-                _exit(130)
-            }
-        }
-    }
-
-    /// Stops `interruptOnControlC`: Ctrl-C ends the process again.
-    public func restoreControlC() {
-        SignalInterrupt.target = nil
-        signal(SIGINT, nil)  // SIG_DFL
-    }
-
-}
-
-/// The connection a SIGINT interrupts. A signal handler can only reach global state; the pointer
-/// is written before the handler is installed and read only by it.
-enum SignalInterrupt {
-    nonisolated(unsafe) static var target: OpaquePointer?
 }
 
 /// Keeps the authorizer closure alive while SQLite holds a pointer to it.
@@ -134,4 +103,19 @@ final class AuthorizerBox {
 final class ProgressBox {
     let body: () -> Bool
     init(_ body: @escaping () -> Bool) { self.body = body }
+}
+
+/// Interrupts one SQLite connection (`sqlite3_interrupt`, safe from a signal handler).
+struct SQLiteInterrupter: Interrupter, @unchecked Sendable {
+    let handle: OpaquePointer
+
+    func interrupt() {
+        sqlite3_interrupt(handle)
+    }
+}
+
+extension Connection {
+    /// Stops this connection's running statement when called, from any thread or a signal handler.
+    /// Keep the connection open while it may be called.
+    public var interrupter: any Interrupter { SQLiteInterrupter(handle: handle) }
 }

@@ -22,6 +22,21 @@ extension Connection {
         return result
     }
 
+    /// Runs `body` with a page cache of `bulkCacheKiB` when `rows` reaches `bulkThreshold`: a
+    /// large load works in far more pages than SQLite's default 2 MB cache holds.
+    public func bulkLoad<T>(rows: Int, _ body: () throws -> T) throws -> T {
+        guard rows >= Self.bulkThreshold else { return try body() }
+        let cache = try pageCacheKiB()
+        try setPageCache(kibibytes: Self.bulkCacheKiB)
+        defer { try? setPageCache(kibibytes: cache) }
+        return try body()
+    }
+
+    /// From this many rows a load counts as bulk.
+    public static let bulkThreshold = 10_000
+    /// The page cache of a bulk load, in KiB (pages are allocated only as they are touched).
+    public static let bulkCacheKiB = 512 * 1_024
+
     /// The page cache of this connection, in KiB (SQLite's negative `cache_size`).
     public func pageCacheKiB() throws -> Int {
         let size = try fetchValue("PRAGMA cache_size", as: Int.self) ?? -2_000

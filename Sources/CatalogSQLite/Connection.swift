@@ -1,12 +1,14 @@
 import CSQLite
 
+@_exported import CatalogDatabase
+
 /// An open SQLite database connection.
 ///
 /// Opening applies the settings every catalog connection needs: extended result codes, a busy
 /// timeout, `foreign_keys = ON`, and the WAL journal for writable file databases.
 /// Not `Sendable`: use one connection from one thread at a time (it is opened with
 /// `SQLITE_OPEN_NOMUTEX`). See <https://sqlite.org/c3ref/open.html>.
-public final class Connection {
+public final class Connection: DatabaseConnection {
     /// How to open the database file.
     public enum Mode: Sendable {
         /// Read and write an existing database; fail when it does not exist.
@@ -18,22 +20,17 @@ public final class Connection {
     }
 
     /// The kind of `BEGIN` a transaction starts with. See <https://sqlite.org/lang_transaction.html>.
-    public enum TransactionKind: String, Sendable {
-        /// Takes no lock until the first read or write. Use for read-only work only: in WAL mode
-        /// a deferred transaction that reads and then writes fails with `SQLITE_BUSY_SNAPSHOT`
-        /// when another connection committed in between, whatever the busy timeout.
-        case deferred = "DEFERRED"
-        /// Takes the write lock at once, waiting up to the busy timeout. Use for every write.
-        case immediate = "IMMEDIATE"
-        /// Like immediate; in WAL mode the same as immediate.
-        case exclusive = "EXCLUSIVE"
-    }
+    public typealias TransactionKind = TransactionMode
 
     let handle: OpaquePointer
     /// The path the connection was opened with (`:memory:` for an in-memory database).
     public let path: String
     /// The mode the connection was opened with.
     public let mode: Mode
+    /// SQLite's spelling of generated SQL.
+    public var dialect: any SQLDialect { SQLiteDialect() }
+    /// The path, for messages.
+    public var location: String { path }
     private var statementCache: [String: Statement] = [:]
     private var savepointDepth = 0
     /// The closures installed by `trace(_:)`, `setAuthorizer(_:)` and `setProgressHandler`;
@@ -121,7 +118,6 @@ public final class Connection {
         if traceBox != nil { sqlite3_trace_v2(handle, 0, nil, nil) }
         if authorizerBox != nil { sqlite3_set_authorizer(handle, nil, nil) }
         if progressBox != nil { sqlite3_progress_handler(handle, 0, nil, nil) }
-        if SignalInterrupt.target == handle { SignalInterrupt.target = nil }
         sqlite3_close_v2(handle)
     }
 
@@ -261,34 +257,12 @@ public final class Connection {
         }
     }
 
-    /// Runs one statement with bound values, using the statement cache.
-    public func execute(_ sql: String, _ values: [DatabaseValue]) throws {
-        try cachedStatement(sql: sql).execute(values)
-    }
-
-    /// Every row of one statement, with bound values.
-    public func fetchAll(_ sql: String, _ values: [DatabaseValue] = []) throws -> [Row] {
-        try cachedStatement(sql: sql).fetchAll(values)
-    }
-
-    /// The first row of one statement, with bound values, or nil.
-    public func fetchOne(_ sql: String, _ values: [DatabaseValue] = []) throws -> Row? {
-        try cachedStatement(sql: sql).fetchOne(values)
-    }
-
-    /// The first column of the first row, converted to `T`, or nil.
-    public func fetchValue<T: DatabaseValueConvertible>(
-        _ sql: String, _ values: [DatabaseValue] = [], as type: T.Type = T.self
-    ) throws -> T? {
-        try fetchOne(sql, values)?.get(0, as: T.self)
-    }
-
     // MARK: - Transactions
 
     /// Runs `body` inside `BEGIN <kind>` ... `COMMIT`, rolling back when it throws.
     ///
     /// Use `.immediate` (the default) for any transaction that writes.
-    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+    public func transaction<T>(_ kind: TransactionMode, _ body: () throws -> T) throws -> T {
         try execute("BEGIN \(kind.rawValue) TRANSACTION")
         let result: T
         do {

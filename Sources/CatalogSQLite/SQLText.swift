@@ -34,4 +34,25 @@ public enum SQLText {
         let slice = UnsafeBufferPointer(rebasing: bytes[offset..<length])
         return String(decoding: slice.lazy.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    /// The first `count` words of `sql`, uppercased, skipping white space, punctuation and comments.
+    public static func leadingWords(_ sql: String, count: Int) -> [String] {
+        var words: [String] = []
+        var rest = Substring(sql)
+        while words.count < count, !rest.isEmpty {
+            if rest.hasPrefix("--") {
+                rest = rest.drop(while: { $0 != "\n" })
+            } else if rest.hasPrefix("/*") {
+                guard let end = rest.firstRange(of: "*/") else { break }
+                rest = rest[end.upperBound...]
+            } else if let first = rest.first, first.isLetter {
+                let word = rest.prefix(while: { $0.isLetter || $0 == "_" })
+                words.append(word.uppercased())
+                rest = rest.dropFirst(word.count)
+            } else {
+                rest = rest.dropFirst()
+            }
+        }
+        return words
+    }
 }

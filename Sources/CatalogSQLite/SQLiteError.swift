@@ -1,7 +1,7 @@
 import CSQLite
 
 /// An error reported by SQLite, with the context needed to explain it.
-public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+public struct SQLiteError: DatabaseError {
     /// The extended result code.
     public var code: ResultCode
     /// SQLite's own message (`sqlite3_errmsg`), or the code's description.
@@ -32,6 +32,29 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         "\(message) (\(ResultCode(rawValue: code.rawValue).codeName))"
     }
+}
+
+extension SQLiteError {
+    /// The backend-neutral kind of the result code.
+    public var kind: DatabaseErrorKind {
+        switch code.primary {
+        case .constraint: return .constraint
+        case .busy, .locked: return .busy
+        case .readOnly: return .readOnly
+        case .interrupt: return .interrupted
+        case .auth, .permission: return .notAuthorized
+        case .error, .range, .mismatch, .misuse, .schema: return .sql
+        case .notADatabase: return .notADatabase
+        case .cantOpen: return .cannotOpen
+        case .full: return .full
+        case .ioError: return .io
+        case .corrupt: return .corrupt
+        default: return .other
+        }
+    }
+
+    /// The C name of the primary result code, e.g. `SQLITE_CONSTRAINT`.
+    public var backendCode: String { code.codeName }
 }
 
 extension ResultCode {

@@ -4,7 +4,7 @@ import CSQLite
 ///
 /// Not `Sendable`: a statement belongs to its connection's thread of use.
 /// See <https://sqlite.org/c3ref/stmt.html>.
-public final class Statement {
+public final class Statement: PreparedStatement {
     let handle: OpaquePointer
     /// The SQL text of this statement alone.
     public let sql: String
@@ -117,14 +117,6 @@ public final class Statement {
         sqlite3_reset(handle)
     }
 
-    /// Runs the statement to completion, ignoring any rows.
-    public func execute(_ values: [DatabaseValue]? = nil) throws {
-        reset()
-        if let values { try bind(values) }
-        defer { reset() }
-        while try step() {}
-    }
-
     // MARK: - Columns
 
     /// The value of column `index` in the current row.
@@ -167,33 +159,6 @@ public final class Statement {
     /// The current row, copied out.
     public func row() -> Row {
         Row(columns: columnNames, values: (0..<columnCount).map { value(at: $0) })
-    }
-
-    // MARK: - Fetching
-
-    /// Binds `values`, runs the statement and calls `body` for each row.
-    public func forEachRow(_ values: [DatabaseValue]? = nil, _ body: (Statement) throws -> Void) throws {
-        reset()
-        if let values { try bind(values) }
-        defer { reset() }
-        while try step() {
-            try body(self)
-        }
-    }
-
-    /// Binds `values` and returns every row.
-    public func fetchAll(_ values: [DatabaseValue]? = nil) throws -> [Row] {
-        var rows: [Row] = []
-        try forEachRow(values) { rows.append($0.row()) }
-        return rows
-    }
-
-    /// Binds `values` and returns the first row, or nil.
-    public func fetchOne(_ values: [DatabaseValue]? = nil) throws -> Row? {
-        reset()
-        if let values { try bind(values) }
-        defer { reset() }
-        return try step() ? row() : nil
     }
 
     private func check(_ code: Int32) throws {

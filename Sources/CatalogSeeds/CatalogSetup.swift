@@ -23,8 +23,11 @@ public struct CatalogSetup {
             lockTimeout: lockTimeout)
     }
 
+    /// The backend's driver for the database.
+    var driver: any MigrationDriver { DatabaseBackend.driver(for: databasePath) }
+
     var migrator: Migrator {
-        Migrator(databasePath: databasePath, migrations: migrations, lockTimeout: lockTimeout)
+        Migrator(driver: driver, migrations: migrations, lockTimeout: lockTimeout)
     }
 
     /// Loads `files` (default: every seed file of `seeds`) into the database, in one
@@ -33,19 +36,20 @@ public struct CatalogSetup {
         throws -> SeedSummary
     {
         let seeder = try files.map(Seeder.init(files:)) ?? Seeder(source: seeds)
-        guard FileSystem.exists(databasePath) else { throw SeedSetupError.databaseMissing(databasePath) }
+        let driver = self.driver
+        guard driver.databaseExists() else { throw SeedSetupError.databaseMissing(databasePath) }
         let pending = try migrator.status().filter { $0.state == .pending }.count
         if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
         if options.dryRun {
-            let db = try open(.readOnly)
+            let db = try open(forWriting: false)
             return try seeder.seed(db, options: options, progress: progress)
         }
-        let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
+        let lock = try MigrationError.takingWriteLock(driver, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
-        let db = try open(.readWrite)
+        let db = try open(forWriting: true)
         do {
             return try seeder.seed(db, options: options, progress: progress)
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseError {
             throw SeedSetupError.writeFailed(database: databasePath, message: error.description)
         }
     }
@@ -61,8 +65,8 @@ public struct CatalogSetup {
     /// Opens the catalog for a command that reads it. When the database file does not exist yet,
     /// it is created from the migrations and seeds first, and `note` is told so in one line; when
     /// migrations are pending, this fails naming the command to run.
-    public func openForReading(note: (String) -> Void) throws -> Connection {
-        if !FileSystem.exists(databasePath) {
+    public func openForReading(note: (String) -> Void) throws -> any DatabaseConnection {
+        if !driver.databaseExists() {
             let (migrated, seeded): (Migrator.Report, SeedSummary)
             do {
                 (migrated, seeded) = try setup()
@@ -76,7 +80,7 @@ public struct CatalogSetup {
                 "catalog: created \(databasePath) from \(Self.describe(migrations)) (\(migrated.migrations.count) migrations) "
                     + "and \(Self.describe(seeds)) (\(rows) rows)")
         }
-        let db = try open(.readOnly)
+        let db = try open(forWriting: false)
         let pending = try migrator.pendingVersions(in: db).count
         if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
         return db
@@ -87,13 +91,13 @@ public struct CatalogSetup {
         source.isBuiltIn ? "the \(source.displayName)" : source.displayName + "/"
     }
 
-    private func open(_ mode: Connection.Mode) throws -> Connection {
-        let timeout = Migrator.milliseconds(lockTimeout)
+    private func open(forWriting: Bool) throws -> any DatabaseConnection {
+        let timeout = Timeout.milliseconds(lockTimeout)
         do {
-            if mode == .readOnly { return try Connection.openReadOnly(path: databasePath, busyTimeout: timeout) }
-            return try Connection(path: databasePath, mode: mode, busyTimeout: timeout)
-        } catch let error as SQLiteError {
-            throw MigrationError.database(path: databasePath, message: error.description)
+            if !forWriting { return try driver.openForReading(busyTimeoutMilliseconds: timeout) }
+            return try driver.openForWriting(creating: false, busyTimeoutMilliseconds: timeout, verify: { _ in })
+        } catch let error as any DatabaseError {
+            throw SeedSetupError.database(path: databasePath, message: error.description)
         }
     }
 }

@@ -17,9 +17,9 @@ struct SeedPlan {
     private var frameworkAliases: [NameKey: Alias<Framework>] = [:]
     private var companyAliases: [NameKey: Alias<Company>] = [:]
     /// Stored links between records the files name, by their places in the catalog.
-    private var links: [LinkTable: Set<SeedCatalog.Link>] = [:]
+    private var links: [Links: Set<SeedCatalog.Link>] = [:]
     /// Stored links to a record the files do not name (only `prune` touches them), by ids.
-    private var strayLinks: [LinkTable: [(framework: Int64, other: Int64)]] = [:]
+    private var strayLinks: [Links: [(framework: Int64, other: Int64)]] = [:]
     /// Language id -> name key, for comparing frameworks' languages by natural key.
     private var languageKeys: [Int64: NameKey] = [:]
     /// The stored id of each record of the catalog, by place (nil: not stored yet).
@@ -27,22 +27,15 @@ struct SeedPlan {
     private var storedCompanyIDs: [Int64?] = []
     private var storedFeatureIDs: [Int64?] = []
 
-    enum LinkTable: CaseIterable {
+    /// The link tables a seed fills, each from the framework's side.
+    enum Links: CaseIterable {
         case features, capabilities, companies
 
-        var association: HasManyThrough<Framework, Feature>? {
+        var table: LinkTable {
             switch self {
-            case .features: return Framework.features
-            case .capabilities: return Framework.capabilities
-            case .companies: return nil
-            }
-        }
-
-        var name: String {
-            switch self {
-            case .features: return "framework_features"
-            case .capabilities: return "framework_capabilities"
-            case .companies: return "framework_companies"
+            case .features: return Framework.features.link
+            case .capabilities: return Framework.capabilities.link
+            case .companies: return Framework.companies.link
             }
         }
 
@@ -55,7 +48,7 @@ struct SeedPlan {
         }
     }
 
-    init(catalog: SeedCatalog, db: Connection, prune: Bool) throws {
+    init(catalog: SeedCatalog, db: any DatabaseConnection, prune: Bool) throws {
         self.catalog = catalog
         self.prune = prune
         languages = try Self.byName(Language.all().fetchAll(db), \.name)
@@ -72,16 +65,11 @@ struct SeedPlan {
         let frameworkPlaces = Self.places(storedFrameworkIDs)
         let companyPlaces = Self.places(storedCompanyIDs)
         let featurePlaces = Self.places(storedFeatureIDs)
-        for table in LinkTable.allCases {
+        for table in Links.allCases {
             let others = table == .companies ? companyPlaces : featurePlaces
             var pairs: Set<SeedCatalog.Link> = []
             var strays: [(framework: Int64, other: Int64)] = []
-            try db.cachedStatement(
-                sql: "SELECT framework_id, \(table == .companies ? "company_id" : "feature_id") FROM \(table.name)"
-            )
-            .forEachRow { row in
-                let framework = row.int64(at: 0)
-                let other = row.int64(at: 1)
+            try table.table.forEachLink(db) { framework, other in
                 if let frameworkPlace = frameworkPlaces[framework], let otherPlace = others[other] {
                     pairs.insert(SeedCatalog.Link(framework: frameworkPlace, other: otherPlace))
                 } else {
@@ -135,10 +123,10 @@ struct SeedPlan {
             aliasCounts(
                 "framework_aliases", catalog.frameworkEntities,
                 frameworkAliases, owners: frameworks))
-        for table in LinkTable.allCases {
+        for table in Links.allCases {
             let desired = table.desired(catalog)
             let existing = links[table] ?? []
-            var counts = SeedSummary.Counts(table: table.name)
+            var counts = SeedSummary.Counts(table: table.table.name)
             // Counted, not materialised: millions of links would mean millions-long sets.
             counts.unchanged = existing.isEmpty ? 0 : desired.reduce(0) { $0 + (existing.contains($1) ? 1 : 0) }
             counts.inserted = desired.count - counts.unchanged
@@ -206,7 +194,11 @@ struct SeedPlan {
     // MARK: - Applying
 
     /// Applies the plan on `db`, inside the caller's transaction.
-    func apply(_ db: Connection, progress: Seeder.Progress?) throws {
+    func apply(_ db: any DatabaseConnection, progress: Seeder.Progress?) throws {
+        try db.bulkLoad(rows: catalog.size) { try applyChanges(db, progress: progress) }
+    }
+
+    private func applyChanges(_ db: any DatabaseConnection, progress: Seeder.Progress?) throws {
         let total = catalog.size
         var done = 0
         func step(_ count: Int = 1) {
@@ -214,16 +206,11 @@ struct SeedPlan {
             done += count
             if let progress, done / 1_000 != before / 1_000 || done == total { progress(min(done, total), total) }
         }
-        // A large load works in far more pages than SQLite's default 2 MB cache holds.
-        let cache = try db.pageCacheKiB()
-        if total >= Self.bulkThreshold { try db.setPageCache(kibibytes: Self.bulkCacheKiB) }
-        defer { try? db.setPageCache(kibibytes: cache) }
-
         // Links that go are removed first; records and aliases only after everything that
         // stays has been written, so an alias can move off a record that is pruned and a
         // framework can leave a language (ON DELETE RESTRICT) before that language goes.
         if prune {
-            for table in LinkTable.allCases {
+            for table in Links.allCases {
                 let extra = (links[table] ?? []).subtracting(table.desired(catalog))
                 let others = table == .companies ? storedCompanyIDs : storedFeatureIDs
                 var pairs = extra.compactMap { link -> (framework: Int64, other: Int64)? in
@@ -270,7 +257,7 @@ struct SeedPlan {
         try upsertAliases(catalog.companies, existing: companyAliases, ids: companyIDs, db)
         try upsertAliases(catalog.frameworkEntities, existing: frameworkAliases, ids: frameworkIDs, db)
 
-        for table in LinkTable.allCases {
+        for table in Links.allCases {
             let desired = table.desired(catalog)
             let existing = links[table] ?? []
             let others = table == .companies ? companyIDs : featureIDs
@@ -297,7 +284,7 @@ struct SeedPlan {
             // Many new links against few stored ones: build the reverse index once at the end,
             // rather than insert into it in random order.
             if missing.count >= Self.bulkThreshold && missing.count >= existing.count {
-                try db.deferringIndexes(of: table.name, insert)
+                try db.deferringIndexes(of: table.table.name, insert)
             } else {
                 try insert()
             }
@@ -324,15 +311,13 @@ struct SeedPlan {
         return UInt64(framework) << 32 | UInt64(other)
     }
 
-    /// From this many rows a load counts as bulk: a larger page cache, deferred indexes.
+    /// From this many new links a link table's secondary indexes are built once at the end.
     static let bulkThreshold = 10_000
-    /// The page cache of a bulk load, in KiB (pages are allocated only as they are touched).
-    static let bulkCacheKiB = 512 * 1_024
 
     /// Inserts missing records and rewrites the ones whose spelling changed; returns the id of
     /// each entity, by place.
     private func upsert<Record: PersistableRecord>(
-        _ entities: [SeedCatalog.Entity], existing: [NameKey: Record], make: (String) -> Record, _ db: Connection,
+        _ entities: [SeedCatalog.Entity], existing: [NameKey: Record], make: (String) -> Record, _ db: any DatabaseConnection,
         _ step: (Int) -> Void
     ) throws -> [Int64] where Record: FetchableRecord {
         var ids: [Int64] = []
@@ -343,7 +328,7 @@ struct SeedPlan {
             var record = make(entity.name.value)
             if let current = existing[key] {
                 record.id = current.id
-                if record.persistenceValues != current.persistenceValues { try record.update(db) }
+                if try record.persistenceValues() != current.persistenceValues() { try record.update(db) }
             } else {
                 try inserter.insert(&record)
             }
@@ -355,7 +340,7 @@ struct SeedPlan {
     }
 
     private func upsertAliases<Owner>(
-        _ entities: [SeedCatalog.Entity], existing: [NameKey: Alias<Owner>], ids: [Int64], _ db: Connection
+        _ entities: [SeedCatalog.Entity], existing: [NameKey: Alias<Owner>], ids: [Int64], _ db: any DatabaseConnection
     ) throws {
         for (place, entity) in entities.enumerated() {
             let ownerID = ids[place]
@@ -371,38 +356,28 @@ struct SeedPlan {
     }
 
     private func pruneAliases<Owner>(
-        _ existing: [NameKey: Alias<Owner>], _ entities: [SeedCatalog.Entity], _ db: Connection
+        _ existing: [NameKey: Alias<Owner>], _ entities: [SeedCatalog.Entity], _ db: any DatabaseConnection
     ) throws {
         let wanted = Set(entities.flatMap { $0.aliases.map { NameKey($0.value) } })
         for (key, alias) in existing where !wanted.contains(key) { try alias.delete(db) }
     }
 
     private func pruneRecords<Record: PersistableRecord>(
-        _ existing: [NameKey: Record], keep: [SeedCatalog.Entity], _ db: Connection
+        _ existing: [NameKey: Record], keep: [SeedCatalog.Entity], _ db: any DatabaseConnection
     ) throws {
         let wanted = Set(keep.map { NameKey($0.name.value) })
         for (key, record) in existing where !wanted.contains(key) { try record.delete(db) }
     }
 
-    private func attach(_ ids: [Int64], to frameworkID: Int64, table: LinkTable, _ db: Connection) throws {
-        let framework = Framework(id: frameworkID, name: "", languageID: 0)
-        if let association = table.association {
-            try association.attach(ids, to: framework, db)
-        } else {
-            try Framework.companies.attach(ids, to: framework, db)
-        }
+    private func attach(_ ids: [Int64], to frameworkID: Int64, table: Links, _ db: any DatabaseConnection) throws {
+        try table.table.attach(ids, toID: frameworkID, db)
     }
 
-    private func detach(_ pairs: [(framework: Int64, other: Int64)], table: LinkTable, _ db: Connection) throws {
+    private func detach(_ pairs: [(framework: Int64, other: Int64)], table: Links, _ db: any DatabaseConnection)
+        throws
+    {
         var byFramework: [Int64: [Int64]] = [:]
         for pair in pairs { byFramework[pair.framework, default: []].append(pair.other) }
-        for (frameworkID, ids) in byFramework {
-            let framework = Framework(id: frameworkID, name: "", languageID: 0)
-            if let association = table.association {
-                try association.detach(ids, from: framework, db)
-            } else {
-                try Framework.companies.detach(ids, from: framework, db)
-            }
-        }
+        for (frameworkID, ids) in byFramework { try table.table.detach(ids, fromID: frameworkID, db) }
     }
 }

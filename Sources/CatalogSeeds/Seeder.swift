@@ -98,7 +98,7 @@ public struct Seeder {
     }
 
     /// Seeds `db`, a connection the caller owns (no lock taken), and returns what changed.
-    public func seed(_ db: Connection, options: Options = Options(), progress: Progress? = nil) throws -> SeedSummary {
+    public func seed(_ db: any DatabaseConnection, options: Options = Options(), progress: Progress? = nil) throws -> SeedSummary {
         let start = ContinuousClock.now
         let catalog = try load()
         var summary: SeedSummary
@@ -161,8 +161,10 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
     case noSeedFiles
     case databaseMissing(String)
     case pendingMigrations(database: String, count: Int)
-    /// SQLite failed while writing (disk full, I/O error, ...); the transaction was rolled back.
+    /// The database failed while writing (disk full, I/O error, ...); the transaction was rolled back.
     case writeFailed(database: String, message: String)
+    /// The database could not be opened.
+    case database(path: String, message: String)
     /// A record the plan needs has no id after writing: a bug, reported rather than guessed around.
     case inconsistent(String)
 
@@ -179,6 +181,8 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
                 "\(database) has \(count) pending \(count == 1 ? "migration" : "migrations"); run `catalog migrate` first"
         case .writeFailed(let database, let message):
             return "\(database): \(message); the seed was rolled back and nothing was written"
+        case .database(let path, let message):
+            return "\(path): \(message)"
         case .inconsistent(let name):
             return "internal error: \"\(name)\" has no id after writing; the seed was rolled back"
         }

@@ -531,10 +531,10 @@ import Testing
     }
 
     @Test func lockTimeoutsAreClamped() {
-        #expect(Migrator.milliseconds(1.5) == 1_500)
-        #expect(Migrator.milliseconds(-1) == 0)
-        #expect(Migrator.milliseconds(1e300) == 86_400_000)
-        #expect(Migrator.milliseconds(.infinity) == 86_400_000)
+        #expect(Timeout.milliseconds(1.5) == 1_500)
+        #expect(Timeout.milliseconds(-1) == 0)
+        #expect(Timeout.milliseconds(1e300) == 86_400_000)
+        #expect(Timeout.milliseconds(.infinity) == 86_400_000)
     }
 
     // MARK: - New files

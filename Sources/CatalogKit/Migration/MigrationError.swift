@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// Everything that can stop a migration command, each with a one-line explanation that names
 /// the file, the line or the version concerned and, where there is one, what to do next.
@@ -112,7 +112,18 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
 
 extension MigrationError {
     /// Wraps an error from opening or reading the database at `path`.
-    static func wrap(_ error: SQLiteError, path: String) -> MigrationError {
+    static func wrap(_ error: any DatabaseError, path: String) -> MigrationError {
         .database(path: path, message: error.description)
+    }
+
+    /// Takes `driver`'s write lock, turning its failures into migration errors.
+    public static func takingWriteLock(_ driver: any MigrationDriver, timeout: Double) throws -> any WriteLock {
+        do {
+            return try driver.writeLock(timeout: timeout)
+        } catch WriteLockError.timedOut(let seconds) {
+            throw MigrationError.lockTimeout(path: driver.location, seconds: seconds)
+        } catch WriteLockError.failed(let message) {
+            throw MigrationError.database(path: driver.location, message: message)
+        }
     }
 }

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 extension MigrationStatus {
     /// Statuses as rows: version, name, state, batch, applied_at.

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// Which way a migration runs.
 public enum MigrationDirection: String, Sendable {
@@ -11,14 +11,16 @@ public enum MigrationDirection: String, Sendable {
 /// runner prints them. Both are driven by the same code (`MigrationSteps.run`), so `--dry-run`
 /// shows exactly the SQL that a real run executes.
 protocol StepRunner {
+    /// The backend's migration policy: transaction statements, foreign-key checks, the ledger.
+    var driver: any MigrationDriver { get }
     /// A control statement: `BEGIN IMMEDIATE`, `COMMIT`, a pragma.
     func execute(_ sql: String) throws
     /// The body of a migration section.
     func runSection(_ section: Migration.Section, of migration: Migration, direction: MigrationDirection) throws
-    /// The rows of `PRAGMA foreign_key_check` (run before a section, so that violations already
-    /// in the database are not blamed on it).
+    /// The foreign-key violations already in the database (read before a section, so that they
+    /// are not blamed on it).
     func foreignKeyViolations() throws -> Set<ForeignKeyViolation>
-    /// `PRAGMA foreign_key_check` after a section, failing on any violation not in `existing`.
+    /// The foreign-key check after a section, failing on any violation not in `existing`.
     func checkForeignKeys(
         of migration: Migration, direction: MigrationDirection, existing: Set<ForeignKeyViolation>) throws
     /// A ledger statement with bound values; `note` describes the values for a reader.
@@ -32,31 +34,33 @@ protocol StepRunner {
 enum MigrationSteps {
     /// Runs one migration in `direction`, with its ledger change.
     ///
-    /// A transactional section runs in one `BEGIN IMMEDIATE` transaction together with its ledger
-    /// row, with `foreign_keys` off (a pragma that is a no-op inside a transaction, so it is set
-    /// before) and `PRAGMA foreign_key_check` before `COMMIT`: a table rebuild cannot cascade
-    /// deletes into child tables, and a dangling reference fails the migration.
+    /// A transactional section runs in one transaction together with its ledger row, between the
+    /// driver's `beforeTransaction` and `afterTransaction` statements (SQLite: `foreign_keys` off,
+    /// a pragma that is a no-op inside a transaction), with the foreign-key check before the
+    /// commit: a table rebuild cannot cascade deletes into child tables, and a dangling reference
+    /// fails the migration.
     /// Returns the duration in milliseconds.
     static func run(
         _ migration: Migration, direction: MigrationDirection, batch: Int, runner: some StepRunner
     ) throws -> Int {
         let start = ContinuousClock.now
         let section = direction == .up ? migration.up : migration.down
+        let driver = runner.driver
         if section.isTransactional {
-            try runner.execute("PRAGMA foreign_keys = OFF")
+            for statement in driver.beforeTransaction { try runner.execute(statement) }
             do {
-                try runner.execute("BEGIN IMMEDIATE")
+                try runner.execute(driver.beginTransaction)
                 let existing = try runner.foreignKeyViolations()
                 try runner.runSection(section, of: migration, direction: direction)
                 try runner.checkForeignKeys(of: migration, direction: direction, existing: existing)
                 try ledgerStep(migration, direction: direction, batch: batch, start: start, runner: runner)
-                try runner.execute("COMMIT")
+                try runner.execute(driver.commitTransaction)
             } catch {
                 runner.rollback()
-                try? runner.execute("PRAGMA foreign_keys = ON")
+                for statement in driver.afterTransaction { try? runner.execute(statement) }
                 throw error
             }
-            try runner.execute("PRAGMA foreign_keys = ON")
+            for statement in driver.afterTransaction { try runner.execute(statement) }
         } else {
             do {
                 try runner.runSection(section, of: migration, direction: direction)
@@ -64,10 +68,10 @@ enum MigrationSteps {
                 runner.rollback()  // a transaction the section itself opened
                 throw error
             }
-            try runner.execute("BEGIN IMMEDIATE")
+            try runner.execute(driver.beginTransaction)
             do {
                 try ledgerStep(migration, direction: direction, batch: batch, start: start, runner: runner)
-                try runner.execute("COMMIT")
+                try runner.execute(driver.commitTransaction)
             } catch {
                 runner.rollback()
                 throw error
@@ -84,7 +88,7 @@ enum MigrationSteps {
         case .up:
             let duration = runner.elapsed(since: start)
             try runner.ledger(
-                Ledger.insertSQL,
+                runner.driver.ledgerInsertSQL,
                 [
                     .text(migration.version), .text(migration.name), .text(migration.checksum),
                     .integer(Int64(batch)), .integer(Int64(duration)),
@@ -93,14 +97,16 @@ enum MigrationSteps {
                     "version=\(migration.version) name=\(migration.name) checksum=\(migration.checksum) batch=\(batch) duration_ms=<measured>"
             )
         case .down:
-            try runner.ledger(Ledger.deleteSQL, [.text(migration.version)], note: "version=\(migration.version)")
+            try runner.ledger(
+                runner.driver.ledgerDeleteSQL, [.text(migration.version)], note: "version=\(migration.version)")
         }
     }
 }
 
 /// Runs the steps on a real connection.
 struct DatabaseStepRunner: StepRunner {
-    let db: Connection
+    let db: any DatabaseConnection
+    let driver: any MigrationDriver
 
     func execute(_ sql: String) throws {
         try db.execute(sql)
@@ -117,7 +123,7 @@ struct DatabaseStepRunner: StepRunner {
         do {
             try db.forEachStatement(in: section.sql) { statement, offset in
                 statementLine = section.firstLine + SQLScript.lineIndex(ofByte: offset, in: section.sql)
-                if startedInTransaction, Self.endsTransaction(statement.sql) {
+                if startedInTransaction, driver.endsTransaction(statement) {
                     throw failure(
                         "the statement would end catalog's transaction (BEGIN/COMMIT/END/ROLLBACK are not allowed "
                             + "here; mark the section 'transaction:false' to manage transactions yourself)")
@@ -131,7 +137,7 @@ struct DatabaseStepRunner: StepRunner {
             if !startedInTransaction && !db.isAutocommit {
                 throw failure("the section leaves a transaction open; end it with COMMIT")
             }
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseError {
             // A syntax error points at its token; a run-time error at its statement's first line.
             let line =
                 error.offset.map { section.firstLine + SQLScript.lineIndex(ofByte: $0, in: section.sql) }
@@ -143,22 +149,16 @@ struct DatabaseStepRunner: StepRunner {
     }
 
     func foreignKeyViolations() throws -> Set<ForeignKeyViolation> {
-        Set(try db.fetchAll("PRAGMA foreign_key_check").map(ForeignKeyViolation.init(row:)))
+        Set(try driver.foreignKeyViolations(db, firstOnly: false))
     }
 
     func checkForeignKeys(
         of migration: Migration, direction: MigrationDirection, existing: Set<ForeignKeyViolation>
     ) throws {
-        guard existing.isEmpty else {
-            // Only violations this section added count; the scan stops at the first new one.
-            for row in try db.fetchAll("PRAGMA foreign_key_check") {
-                let violation = ForeignKeyViolation(row: row)
-                if !existing.contains(violation) { throw violation.error(migration, direction) }
-            }
-            return
-        }
-        if let row = try db.fetchOne("PRAGMA foreign_key_check") {
-            throw ForeignKeyViolation(row: row).error(migration, direction)
+        // Only violations this section added count.
+        let found = try driver.foreignKeyViolations(db, firstOnly: existing.isEmpty)
+        if let violation = found.first(where: { !existing.contains($0) }) {
+            throw violation.error(migration, direction)
         }
     }
 
@@ -173,57 +173,9 @@ struct DatabaseStepRunner: StepRunner {
     func elapsed(since start: ContinuousClock.Instant) -> Int {
         start.millisecondsElapsed
     }
-
-    /// True for a statement whose first keyword is BEGIN, COMMIT, END or ROLLBACK (but not
-    /// `ROLLBACK TO`, which only rewinds a savepoint). A statement's first keyword decides its kind.
-    static func endsTransaction(_ sql: String) -> Bool {
-        let words = leadingWords(sql, count: 3)
-        guard let first = words.first else { return false }
-        switch first {
-        case "BEGIN", "COMMIT", "END": return true
-        case "ROLLBACK":
-            let rest = words.dropFirst().filter { $0 != "TRANSACTION" }
-            return rest.first != "TO"
-        default: return false
-        }
-    }
-
-    /// The first `count` words of `sql`, uppercased, skipping white space, punctuation and comments.
-    static func leadingWords(_ sql: String, count: Int) -> [String] {
-        var words: [String] = []
-        var rest = Substring(sql)
-        while words.count < count, !rest.isEmpty {
-            if rest.hasPrefix("--") {
-                rest = rest.drop(while: { $0 != "\n" })
-            } else if rest.hasPrefix("/*") {
-                guard let end = rest.firstRange(of: "*/") else { break }
-                rest = rest[end.upperBound...]
-            } else if let first = rest.first, first.isLetter {
-                let word = rest.prefix(while: { $0.isLetter || $0 == "_" })
-                words.append(word.uppercased())
-                rest = rest.dropFirst(word.count)
-            } else {
-                rest = rest.dropFirst()
-            }
-        }
-        return words
-    }
 }
 
-/// One row of `PRAGMA foreign_key_check`: a row whose foreign key points at no parent row.
-struct ForeignKeyViolation: Hashable {
-    var table: String
-    var rowid: Int64?
-    var parent: String
-    var constraint: Int
-
-    init(row: Row) {
-        table = row.get(0) ?? "?"
-        rowid = row.get(1)
-        parent = row.get(2) ?? "?"
-        constraint = row.get(3) ?? 0
-    }
-
+extension ForeignKeyViolation {
     func error(_ migration: Migration, _ direction: MigrationDirection) -> MigrationError {
         .foreignKeyViolation(
             file: migration.path, direction: "migrate:\(direction.rawValue)", table: table, rowid: rowid,
@@ -233,7 +185,12 @@ struct ForeignKeyViolation: Hashable {
 
 /// Prints the steps instead of running them.
 final class DryRunStepRunner: StepRunner {
+    let driver: any MigrationDriver
     private(set) var lines: [String] = []
+
+    init(driver: any MigrationDriver) {
+        self.driver = driver
+    }
 
     func emit(_ line: String) { lines.append(line) }
 
@@ -251,14 +208,14 @@ final class DryRunStepRunner: StepRunner {
     }
 
     func foreignKeyViolations() throws -> Set<ForeignKeyViolation> {
-        lines.append("PRAGMA foreign_key_check;  -- violations already present are remembered, not blamed")
+        lines.append(driver.foreignKeyCheckSQL + ";  -- violations already present are remembered, not blamed")
         return []
     }
 
     func checkForeignKeys(
         of migration: Migration, direction: MigrationDirection, existing: Set<ForeignKeyViolation>
     ) throws {
-        lines.append("PRAGMA foreign_key_check;  -- any new row fails the migration")
+        lines.append(driver.foreignKeyCheckSQL + ";  -- any new row fails the migration")
     }
 
     func ledger(_ sql: String, _ values: [DatabaseValue], note: String) throws {

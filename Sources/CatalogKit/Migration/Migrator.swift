@@ -1,12 +1,13 @@
-import CatalogSQLite
+import CatalogDatabase
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Applies and rolls back the migrations of one directory on one SQLite database.
+/// Applies and rolls back the migrations of one directory on one database, through the
+/// backend's `MigrationDriver`: the runner spells no SQL of its own.
 ///
-/// Every command that writes takes the cross-process migration lock first (waiting up to
+/// Every command that writes takes the driver's cross-process write lock first (waiting up to
 /// `lockTimeout` seconds), then reads the ledger, so concurrent runs apply each migration once.
 /// Read-only commands (`status`, dry runs) take no lock and never create the database file.
 ///
@@ -71,21 +72,31 @@ public final class Migrator {
         public var dryRunSQL: [String]?
     }
 
-    public let databasePath: String
+    /// The backend's migration driver for the database.
+    public let driver: any MigrationDriver
     /// Where the migration files are: a folder, or the migrations built into the binary.
     public let migrationSource: FileSource
-    /// Seconds to wait for another process's migration lock and SQLite write lock.
+    /// Seconds to wait for another process's write lock and the database's own locks.
     public var lockTimeout: Double
 
-    public init(databasePath: String, migrations: FileSource, lockTimeout: Double = 30) {
-        self.databasePath = databasePath
+    public init(driver: any MigrationDriver, migrations: FileSource, lockTimeout: Double = 30) {
+        self.driver = driver
         self.migrationSource = migrations
         self.lockTimeout = lockTimeout
+    }
+
+    /// A migrator for the database at `databasePath` (`DatabaseBackend.driver(for:)` chooses the
+    /// backend).
+    public convenience init(databasePath: String, migrations: FileSource, lockTimeout: Double = 30) {
+        self.init(driver: DatabaseBackend.driver(for: databasePath), migrations: migrations, lockTimeout: lockTimeout)
     }
 
     public convenience init(databasePath: String, migrationsDirectory: String, lockTimeout: Double = 30) {
         self.init(databasePath: databasePath, migrations: .directory(migrationsDirectory), lockTimeout: lockTimeout)
     }
+
+    /// The database, as the driver names it in messages.
+    public var databasePath: String { driver.location }
 
     // MARK: - Reading
 
@@ -98,7 +109,7 @@ public final class Migrator {
     /// every migration as pending and is not created.
     public func status() throws -> [MigrationStatus] {
         let migrations = try loadMigrations()
-        let records = try withReadOnlyDatabase { db in try db.map(Ledger.records(in:)) ?? [] }
+        let records = try withReadOnlyDatabase { db in try db.map { try Ledger.records($0, driver) } ?? [] }
         return MigrationStatus.compute(migrations: migrations, records: records)
     }
 
@@ -106,11 +117,11 @@ public final class Migrator {
     ///
     /// The cheap check for commands that only read: it reads no file and computes no checksum
     /// (`status()` does both), so it costs one directory listing and one query.
-    public func pendingVersions(in db: Connection) throws -> [String] {
+    public func pendingVersions(in db: any DatabaseConnection) throws -> [String] {
         let names = try MigrationParser.fileNames(in: migrationSource)
-        try Ledger.verify(db)
+        try Ledger.verify(db, driver)
         let versions = names.compactMap { MigrationParser.splitFileName($0)?.0 }
-        let applied = Set(try Ledger.records(in: db).map(\.version))
+        let applied = Set(try Ledger.records(db, driver).map(\.version))
         return versions.filter { !applied.contains($0) }.sorted()
     }
 
@@ -124,11 +135,11 @@ public final class Migrator {
         let migrations = try loadMigrations()
         if options.dryRun {
             return try withReadOnlyDatabase { db in
-                let records = try db.map(Ledger.records(in:)) ?? []
+                let records = try db.map { try Ledger.records($0, driver) } ?? []
                 let statuses = MigrationStatus.compute(migrations: migrations, records: records)
                 let selected = try Self.selectPending(statuses, options: options)
-                let runner = DryRunStepRunner()
-                Self.describeSetup(runner, databaseExists: db != nil, ledgerExists: !records.isEmpty || db != nil)
+                let runner = DryRunStepRunner(driver: driver)
+                describeSetup(runner, databaseExists: db != nil, ledgerExists: !records.isEmpty || db != nil)
                 let batch = (records.map(\.batch).max() ?? 0) + 1
                 for migration in selected {
                     runner.emit("")
@@ -139,9 +150,9 @@ public final class Migrator {
             }
         }
         return try withLockedDatabase { db in
-            let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(in: db))
+            let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(db, driver))
             let selected = try Self.selectPending(statuses, options: options)
-            return try Self.apply(selected, on: db, onEvent: onEvent)
+            return try Self.apply(selected, on: db, driver: driver, onEvent: onEvent)
         }
     }
 
@@ -155,10 +166,10 @@ public final class Migrator {
         let migrations = try loadMigrations()
         if dryRun {
             return try withReadOnlyDatabase { db in
-                let records = try db.map(Ledger.records(in:)) ?? []
+                let records = try db.map { try Ledger.records($0, driver) } ?? []
                 let selected = try Self.selectForRollback(records, migrations: migrations, target: target)
-                let runner = DryRunStepRunner()
-                Self.describeSetup(runner, databaseExists: db != nil, ledgerExists: true)
+                let runner = DryRunStepRunner(driver: driver)
+                describeSetup(runner, databaseExists: db != nil, ledgerExists: true)
                 for migration in selected {
                     runner.emit("")
                     runner.emit("-- \(migration.fileName) (down)")
@@ -169,8 +180,8 @@ public final class Migrator {
         }
         return try withLockedDatabase(creating: false) { db in
             let selected = try Self.selectForRollback(
-                try Ledger.records(in: db), migrations: migrations, target: target)
-            return try Self.undo(selected, on: db, onEvent: onEvent)
+                try Ledger.records(db, driver), migrations: migrations, target: target)
+            return try Self.undo(selected, on: db, driver: driver, onEvent: onEvent)
         }
     }
 
@@ -182,9 +193,10 @@ public final class Migrator {
         let migrations = try loadMigrations()
         return try withLockedDatabase(creating: false) { db in
             let selected = try Self.selectForRollback(
-                try Ledger.records(in: db), migrations: migrations, target: .steps(steps))
-            let undone = try Self.undo(selected, on: db, onEvent: onEvent)
-            let again = try Self.apply(selected.sorted { $0.version < $1.version }, on: db, onEvent: onEvent)
+                try Ledger.records(db, driver), migrations: migrations, target: .steps(steps))
+            let undone = try Self.undo(selected, on: db, driver: driver, onEvent: onEvent)
+            let again = try Self.apply(
+                selected.sorted { $0.version < $1.version }, on: db, driver: driver, onEvent: onEvent)
             return (undone, again)
         }
     }
@@ -200,12 +212,12 @@ public final class Migrator {
     public func fresh(onEvent: (Event) -> Void = { _ in }) throws -> (dropped: [String], applied: Report) {
         let migrations = try loadMigrations()
         return try withLockedDatabase { db in
-            let dropped = try Self.dropEverything(db)
+            let dropped = try driver.dropEverything(db)
             onEvent(.dropped(dropped))
-            try db.execute(Ledger.createSQL)
+            try db.execute(driver.ledgerCreateSQL)
             let statuses = MigrationStatus.compute(migrations: migrations, records: [])
             let selected = try Self.selectPending(statuses, options: MigrateOptions())
-            return (dropped, try Self.apply(selected, on: db, onEvent: onEvent))
+            return (dropped, try Self.apply(selected, on: db, driver: driver, onEvent: onEvent))
         }
     }
 
@@ -217,7 +229,7 @@ public final class Migrator {
             guard let migration = migrations.first(where: { $0.version == version }) else {
                 throw MigrationError.unknownVersion(version)
             }
-            guard let record = try Ledger.records(in: db).first(where: { $0.version == version }) else {
+            guard let record = try Ledger.records(db, driver).first(where: { $0.version == version }) else {
                 throw MigrationError.notApplied(version)
             }
             guard record.checksum != migration.checksum || record.name != migration.name else {
@@ -225,8 +237,7 @@ public final class Migrator {
             }
             try db.transaction {
                 try db.execute(
-                    "UPDATE schema_migrations SET checksum = ?, name = ? WHERE version = ?",
-                    [.text(migration.checksum), .text(migration.name), .text(version)])
+                    driver.ledgerRepairSQL, [.text(migration.checksum), .text(migration.name), .text(version)])
             }
             return migration
         }
@@ -238,11 +249,13 @@ public final class Migrator {
     /// example an in-memory database in a test), with the same per-migration transactions and
     /// checks as `migrate()`, but without the cross-process lock.
     @discardableResult
-    public static func migrate(_ db: Connection, with migrations: [Migration]) throws -> Report {
-        try Ledger.verify(db)
-        try db.execute(Ledger.createSQL)
-        let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(in: db))
-        return try apply(try selectPending(statuses, options: MigrateOptions()), on: db, onEvent: { _ in })
+    public static func migrate(
+        _ db: any DatabaseConnection, with migrations: [Migration], driver: any MigrationDriver
+    ) throws -> Report {
+        try Ledger.verify(db, driver)
+        try db.execute(driver.ledgerCreateSQL)
+        let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(db, driver))
+        return try apply(try selectPending(statuses, options: MigrateOptions()), on: db, driver: driver, onEvent: { _ in })
     }
 
     // MARK: - New files
@@ -269,11 +282,14 @@ public final class Migrator {
 
     // MARK: - Internals
 
-    private static func apply(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
+    private static func apply(
+        _ selected: [Migration], on db: any DatabaseConnection, driver: any MigrationDriver,
+        onEvent: (Event) -> Void
+    ) throws -> Report {
         let start = ContinuousClock.now
-        let batch = try Ledger.nextBatch(in: db)
+        let batch = Ledger.nextBatch(try Ledger.records(db, driver))
         var report = Report(batch: selected.isEmpty ? nil : batch)
-        let runner = DatabaseStepRunner(db: db)
+        let runner = DatabaseStepRunner(db: db, driver: driver)
         for migration in selected {
             let milliseconds = try MigrationSteps.run(migration, direction: .up, batch: batch, runner: runner)
             report.migrations.append(migration)
@@ -283,10 +299,13 @@ public final class Migrator {
         return report
     }
 
-    private static func undo(_ selected: [Migration], on db: Connection, onEvent: (Event) -> Void) throws -> Report {
+    private static func undo(
+        _ selected: [Migration], on db: any DatabaseConnection, driver: any MigrationDriver,
+        onEvent: (Event) -> Void
+    ) throws -> Report {
         let start = ContinuousClock.now
         var report = Report()
-        let runner = DatabaseStepRunner(db: db)
+        let runner = DatabaseStepRunner(db: db, driver: driver)
         for migration in selected {
             let milliseconds = try MigrationSteps.run(migration, direction: .down, batch: 0, runner: runner)
             report.migrations.append(migration)
@@ -354,86 +373,47 @@ public final class Migrator {
         }
     }
 
-    /// Drops every view, trigger and table in one transaction, with foreign keys off.
-    static func dropEverything(_ db: Connection) throws -> [String] {
-        try db.execute("PRAGMA foreign_keys = OFF")
-        defer { try? db.execute("PRAGMA foreign_keys = ON") }
-        return try db.transaction {
-            var dropped: [String] = []
-            // Virtual tables first: dropping one drops its shadow tables with it.
-            let order =
-                "CASE WHEN type = 'view' THEN 0 WHEN type = 'trigger' THEN 1 WHEN sql LIKE 'CREATE VIRTUAL%' THEN 2 ELSE 3 END"
-            while let row = try db.fetchOne(
-                """
-                SELECT type, name FROM sqlite_schema
-                WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-                ORDER BY \(order), name LIMIT 1
-                """)
-            {
-                let type: String = row.get(0) ?? "table"
-                let name: String = row.get(1) ?? ""
-                try db.execute("DROP \(type.uppercased()) \(quoteIdentifier(name))")
-                dropped.append(name)
-            }
-            if try db.fetchValue("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'", as: Int.self) == 1
-            {
-                try db.execute("DELETE FROM sqlite_sequence")
-            }
-            return dropped
-        }
-    }
-
-    private static func describeSetup(_ runner: DryRunStepRunner, databaseExists: Bool, ledgerExists: Bool) {
+    private func describeSetup(_ runner: DryRunStepRunner, databaseExists: Bool, ledgerExists: Bool) {
         runner.emit("-- dry run: nothing below has been executed")
-        if !databaseExists { runner.emit("-- the database file does not exist yet; it would be created") }
-        runner.emit("PRAGMA foreign_keys = ON;")
-        runner.emit("PRAGMA journal_mode = WAL;")
-        if !ledgerExists || !databaseExists { runner.emit(Ledger.createSQL + ";") }
+        for line in driver.dryRunPreamble(databaseExists: databaseExists, ledgerExists: ledgerExists) {
+            runner.emit(line)
+        }
     }
 
     /// Opens the database read-only, or passes nil when the file does not exist. A database
     /// catalog would refuse to change is refused here too, so a dry run never promises more.
-    private func withReadOnlyDatabase<T>(_ body: (Connection?) throws -> T) throws -> T {
-        guard FileSystem.exists(databasePath) else { return try body(nil) }
-        return try wrappingSQLiteErrors {
-            let db = try Connection.openReadOnly(path: databasePath, busyTimeout: Self.milliseconds(lockTimeout))
-            try Ledger.verify(db)
+    private func withReadOnlyDatabase<T>(_ body: ((any DatabaseConnection)?) throws -> T) throws -> T {
+        guard driver.databaseExists() else { return try body(nil) }
+        return try wrappingDatabaseErrors {
+            let db = try driver.openForReading(busyTimeoutMilliseconds: Timeout.milliseconds(lockTimeout))
+            try Ledger.verify(db, driver)
             return try body(db)
         }
     }
 
-    /// The longest wait catalog accepts, in seconds: one day.
-    public static let maximumLockTimeout: Double = 86_400
-
-    /// `seconds` as whole milliseconds, clamped to 0...`maximumLockTimeout`.
-    public static func milliseconds(_ seconds: Double) -> Int {
-        guard seconds.isFinite else { return Int(maximumLockTimeout * 1000) }
-        return Int(min(max(seconds, 0), maximumLockTimeout) * 1000)
-    }
-
-    /// Takes the migration lock, opens (creating) the database and makes sure of its ledger.
-    /// Runs `body` on the database under the migration lock. Only commands that apply migrations
+    /// Takes the write lock, opens (creating) the database and makes sure of its ledger.
+    /// Runs `body` on the database under the write lock. Only commands that apply migrations
     /// create a missing database (`creating`); undoing or repairing refuses one, before even the
     /// lock file is made.
-    private func withLockedDatabase<T>(creating: Bool = true, _ body: (Connection) throws -> T) throws -> T {
-        if !creating && !FileSystem.exists(databasePath) { throw MigrationError.databaseMissing(databasePath) }
-        let lock = try MigrationLock(databasePath: databasePath, timeout: lockTimeout)
+    private func withLockedDatabase<T>(creating: Bool = true, _ body: (any DatabaseConnection) throws -> T) throws
+        -> T
+    {
+        if !creating && !driver.databaseExists() { throw MigrationError.databaseMissing(databasePath) }
+        let lock = try MigrationError.takingWriteLock(driver, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
-        return try wrappingSQLiteErrors {
-            // Look before changing anything: someone else's database keeps its journal mode too.
-            let db = try Connection(
-                path: databasePath, mode: .create, busyTimeout: Self.milliseconds(lockTimeout), wal: false)
-            try Ledger.verify(db)
-            try db.enableWAL()
-            try db.execute(Ledger.createSQL)
+        return try wrappingDatabaseErrors {
+            let db = try driver.openForWriting(
+                creating: true, busyTimeoutMilliseconds: Timeout.milliseconds(lockTimeout),
+                verify: { try Ledger.verify($0, driver) })
+            try db.execute(driver.ledgerCreateSQL)
             return try body(db)
         }
     }
 
-    private func wrappingSQLiteErrors<T>(_ body: () throws -> T) throws -> T {
+    private func wrappingDatabaseErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseError {
             throw MigrationError.wrap(error, path: databasePath)
         }
     }

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A record type that can have aliases: other spellings stored in its own alias table.
 public protocol AliasOwner: FetchableRecord, PersistableRecord {
@@ -32,7 +32,10 @@ public struct Alias<Owner: AliasOwner>: FetchableRecord, PersistableRecord, Hash
         alias = try row.decode(2)
     }
 
-    public var persistenceValues: [DatabaseValue] { [.integer(ownerID), .text(alias)] }
+    public func encode(to row: inout PersistenceRow) {
+        row[Owner.aliasForeignKey] = ownerID
+        row["alias"] = alias
+    }
 }
 
 extension AliasOwner {
@@ -45,12 +48,8 @@ extension AliasOwner {
     /// ("name" = ? COLLATE NOCASE OR "id" IN (SELECT "company_id" FROM "company_aliases" WHERE "alias" = ? COLLATE NOCASE))
     /// ```
     public static func named(_ name: String) -> SQLExpression {
-        let alias = Column("alias").equalsIgnoringCase(name)
-        return Column("name").equalsIgnoringCase(name)
-            || SQLExpression(
-                sql:
-                    "\(quoteIdentifier("id")) IN (SELECT \(quoteIdentifier(aliasForeignKey)) FROM \(quoteIdentifier(aliasTable)) WHERE \(alias.sql))",
-                arguments: alias.arguments)
+        Column("name").equalsIgnoringCase(name)
+            || Column("id").in(select: aliasForeignKey, from: aliasTable, where: Column("alias").equalsIgnoringCase(name))
     }
 }
 

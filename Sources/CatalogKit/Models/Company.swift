@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A company known to use one or more frameworks (`companies`).
 public struct Company: NamedRecord {

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A feature one or more frameworks offer (`features`), e.g. "Simple API".
 public struct Feature: NamedRecord {

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A backend web framework (`frameworks`): written in one language, offering features, used by
 /// companies.
@@ -57,23 +57,26 @@ public struct Framework: FetchableRecord, PersistableRecord, Hashable, Sendable 
         description = try row.decode(7)
     }
 
-    public var persistenceValues: [DatabaseValue] {
-        [
-            .text(name), .integer(languageID), firstReleaseYear.databaseValue, architecturePattern.databaseValue,
-            isOpenSource.databaseValue, kind.databaseValue, description.databaseValue,
-        ]
+    public func encode(to row: inout PersistenceRow) {
+        row["name"] = name
+        row["language_id"] = languageID
+        row["first_release_year"] = firstReleaseYear
+        row["architecture_pattern"] = architecturePattern
+        row["is_open_source"] = isOpenSource
+        row["kind"] = kind
+        row["description"] = description
     }
 
     /// The language the framework is written in.
     public static let language = BelongsTo<Framework, Language>(foreignKey: "language_id") { $0.languageID }
     /// The features the framework offers (through `framework_features`).
     public static let features = HasManyThrough<Framework, Feature>(
-        linkTable: "framework_features", leftKey: "framework_id", rightKey: "feature_id")
+        LinkTable("framework_features", leftKey: "framework_id", rightKey: "feature_id"))
     /// Capabilities the framework's description mentions besides its listed features (through
     /// `framework_capabilities`; they share the features vocabulary).
     public static let capabilities = HasManyThrough<Framework, Feature>(
-        linkTable: "framework_capabilities", leftKey: "framework_id", rightKey: "feature_id")
+        LinkTable("framework_capabilities", leftKey: "framework_id", rightKey: "feature_id"))
     /// The companies that use the framework (through `framework_companies`).
     public static let companies = HasManyThrough<Framework, Company>(
-        linkTable: "framework_companies", leftKey: "framework_id", rightKey: "company_id")
+        LinkTable("framework_companies", leftKey: "framework_id", rightKey: "company_id"))
 }

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A row of `framework_capabilities`: the framework's description mentions the feature.
 public struct FrameworkCapability: FetchableRecord, TableRecord, Hashable, Sendable {

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A row of `framework_companies`: company uses framework.
 public struct FrameworkCompany: FetchableRecord, TableRecord, Hashable, Sendable {

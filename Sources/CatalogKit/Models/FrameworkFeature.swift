@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A row of `framework_features`: framework offers feature.
 public struct FrameworkFeature: FetchableRecord, TableRecord, Hashable, Sendable {

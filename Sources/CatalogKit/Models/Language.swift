@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A programming language frameworks are written in (`languages`).
 public struct Language: NamedRecord {

@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A record that is an id and a unique, case-insensitive name (languages, features, companies):
 /// the table's columns, decoding, upsert key and order follow from that.
@@ -17,5 +17,7 @@ extension NamedRecord {
         self.init(id: try row.decode(0), name: try row.decode(1))
     }
 
-    public var persistenceValues: [DatabaseValue] { [.text(name)] }
+    public func encode(to row: inout PersistenceRow) {
+        row["name"] = name
+    }
 }

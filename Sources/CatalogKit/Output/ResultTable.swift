@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// One value to print: a database value, or a list of names (a framework's companies).
 public enum OutputValue: Sendable, Hashable {

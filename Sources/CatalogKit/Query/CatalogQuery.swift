@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// Relationship questions over the catalog, answered through the ORM with a constant number of
 /// statements: which frameworks a company uses, which companies use a Python framework, which
@@ -73,9 +73,9 @@ public struct CatalogQuery {
         public var frameworks: [String]
     }
 
-    let db: Connection
+    let db: any DatabaseConnection
 
-    public init(_ db: Connection) {
+    public init(_ db: any DatabaseConnection) {
         self.db = db
     }
 
@@ -213,7 +213,7 @@ public struct CatalogQuery {
         return sets
     }
 
-    private func ids(_ query: Query<Framework>) throws -> [Int64] {
+    private func ids(_ query: RecordQuery<Framework>) throws -> [Int64] {
         try query.fetchAll(db).compactMap(\.id)
     }
 

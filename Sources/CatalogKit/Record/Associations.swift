@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A child points at one parent through a foreign-key column (framework -> language).
 ///
@@ -17,9 +17,10 @@ public struct BelongsTo<Child, Parent: FetchableRecord & PersistableRecord>: Sen
     /// The parents of `children`, keyed by parent id.
     ///
     /// ```sql
+    /// -- SQLite
     /// SELECT ... FROM "languages" WHERE "id" IN (SELECT value FROM json_each(?))
     /// ```
-    public func load(for children: [Child], _ db: Connection) throws -> [Int64: Parent] {
+    public func load(for children: [Child], _ db: any DatabaseConnection) throws -> [Int64: Parent] {
         let ids = Set(children.compactMap(value))
         if ids.isEmpty { return [:] }
         var parents: [Int64: Parent] = [:]
@@ -30,7 +31,7 @@ public struct BelongsTo<Child, Parent: FetchableRecord & PersistableRecord>: Sen
     }
 
     /// The parent of one child, or nil.
-    public func fetch(for child: Child, _ db: Connection) throws -> Parent? {
+    public func fetch(for child: Child, _ db: any DatabaseConnection) throws -> Parent? {
         guard let id = value(child) else { return nil }
         return try Parent.find(id, db)
     }
@@ -46,47 +47,144 @@ public struct HasMany<Parent: PersistableRecord, Child: FetchableRecord & TableR
     }
 
     /// The children of `parent`, as a query to refine.
-    public func query(for parent: Parent) -> Query<Child> {
+    public func query(for parent: Parent) -> RecordQuery<Child> {
         Child.filter(Column(foreignKey) == parent.id)
     }
 
     /// The children of every parent in `parents`, keyed by parent id, in ONE statement.
     ///
     /// ```sql
+    /// -- SQLite
     /// SELECT "id", ..., "language_id" FROM "frameworks"
     /// WHERE "language_id" IN (SELECT value FROM json_each(?)) ORDER BY ...
     /// ```
-    public func load(for parents: [Parent], _ db: Connection) throws -> [Int64: [Child]] {
+    public func load(for parents: [Parent], _ db: any DatabaseConnection) throws -> [Int64: [Child]] {
         let ids = parents.compactMap(\.id)
         if ids.isEmpty { return [:] }
+        var context = SQLRenderContext(dialect: db.dialect)
         let owner = Column(foreignKey, table: "child")
         let membership = owner.in(ids.map { .integer($0) })
         var sql =
-            "SELECT \(Child.selection(alias: "child")), \(owner.sql) FROM \(quoteIdentifier(Child.databaseTableName)) AS \"child\""
-            + " WHERE \(membership.sql)"
+            "SELECT \(Child.selection(alias: "child", context)), \(owner.render(context)) "
+            + "FROM \(context.quote(Child.databaseTableName)) AS \(context.quote("child"))"
+        sql += " WHERE \(membership.render(&context))"
         if !Child.defaultOrdering.isEmpty {
-            sql += " ORDER BY " + Child.defaultOrdering.map { $0.sql(qualifiedBy: "child") }.joined(separator: ", ")
+            sql += " ORDER BY " + Child.defaultOrdering.map { $0.render(context, qualifiedBy: "child") }.joined(separator: ", ")
         }
-        return try groupedByOwner(sql: sql, arguments: membership.arguments, db)
+        return try groupedByOwner(sql: sql, arguments: context.arguments, db)
+    }
+}
+
+/// A many-to-many link table (`framework_companies`): two foreign keys, one row per link.
+///
+/// A first-class description, so links are read and changed by id, with no records needed:
+/// each operation is one statement whatever the number of links, since id lists travel as one
+/// parameter.
+public struct LinkTable: Sendable, Hashable {
+    /// The table, e.g. `framework_companies`.
+    public let name: String
+    /// The column holding the left record's id, e.g. `framework_id`.
+    public let leftKey: String
+    /// The column holding the right record's id, e.g. `company_id`.
+    public let rightKey: String
+
+    public init(_ name: String, leftKey: String, rightKey: String) {
+        self.name = name
+        self.leftKey = leftKey
+        self.rightKey = rightKey
+    }
+
+    /// The same table seen from the other side.
+    public var inverse: LinkTable { LinkTable(name, leftKey: rightKey, rightKey: leftKey) }
+
+    /// Links `leftID` to each of `rightIDs`; existing links are kept.
+    ///
+    /// ```sql
+    /// -- SQLite
+    /// INSERT INTO "framework_companies" ("framework_id", "company_id")
+    /// SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING
+    /// ```
+    public func attach(_ rightIDs: some Collection<Int64>, toID leftID: Int64, _ db: any DatabaseConnection) throws {
+        if rightIDs.isEmpty { return }
+        var context = SQLRenderContext(dialect: db.dialect)
+        let sql = insertSelecting(.integer(leftID), rightIDs.map { .integer($0) }, &context)
+        try db.cachedStatement(sql: sql).execute(context.arguments)
+    }
+
+    /// Removes the links from `leftID` to each of `rightIDs`.
+    public func detach(_ rightIDs: some Collection<Int64>, fromID leftID: Int64, _ db: any DatabaseConnection) throws {
+        if rightIDs.isEmpty { return }
+        let condition = Column(leftKey) == leftID && Column(rightKey).in(rightIDs.map { .integer($0) })
+        try delete(where: condition, db)
+    }
+
+    /// Makes the links of `leftID` exactly `rightIDs`: two statements in one savepoint.
+    public func sync(_ leftID: Int64, to rightIDs: some Collection<Int64>, _ db: any DatabaseConnection) throws {
+        try db.savepoint {
+            var condition = Column(leftKey) == leftID
+            if !rightIDs.isEmpty { condition = condition && !Column(rightKey).in(rightIDs.map { .integer($0) }) }
+            try delete(where: condition, db)
+            try attach(rightIDs, toID: leftID, db)
+        }
+    }
+
+    /// Calls `body` with the two ids of every link, in no particular order.
+    public func forEachLink(_ db: any DatabaseConnection, _ body: (_ left: Int64, _ right: Int64) throws -> Void)
+        throws
+    {
+        let context = SQLRenderContext(dialect: db.dialect)
+        let sql = "SELECT \(context.quote(leftKey)), \(context.quote(rightKey)) FROM \(context.quote(name))"
+        try db.cachedStatement(sql: sql).forEachRow { statement in
+            try body(statement.int64(at: 0), statement.int64(at: 1))
+        }
+    }
+
+    /// A predicate on the left table: linked to at least one of `rightIDs`.
+    ///
+    /// ```sql
+    /// "id" IN (SELECT "framework_id" FROM "framework_companies" WHERE "company_id" = ?)
+    /// ```
+    public func leftLinked(toAnyOf rightIDs: [Int64]) -> SQLExpression {
+        let condition = rightIDs.count == 1 ? Column(rightKey) == rightIDs[0] : Column(rightKey).in(rightIDs.map { .integer($0) })
+        return Column("id").in(select: leftKey, from: name, where: condition)
+    }
+
+    private func delete(where condition: SQLExpression, _ db: any DatabaseConnection) throws {
+        var context = SQLRenderContext(dialect: db.dialect)
+        let sql = "DELETE FROM \(context.quote(name)) WHERE \(condition.render(&context))"
+        try db.cachedStatement(sql: sql).execute(context.arguments)
+    }
+
+    private func insertSelecting(_ left: DatabaseValue, _ rights: [DatabaseValue], _ context: inout SQLRenderContext)
+        -> String
+    {
+        let columns = "\(context.quote(name)) (\(context.quote(leftKey)), \(context.quote(rightKey)))"
+        let leftPlaceholder = context.bind(left)
+        if let list = context.dialect.listSource(rights, &context) {
+            // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+            return "INSERT INTO \(columns) SELECT \(leftPlaceholder), \(list.column) FROM \(list.source) "
+                + "WHERE true ON CONFLICT DO NOTHING"
+        }
+        var rows = ["(\(leftPlaceholder), \(context.bind(rights[0])))"]
+        for right in rights.dropFirst() { rows.append("(\(context.bind(left)), \(context.bind(right)))") }
+        return "INSERT INTO \(columns) VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING"
     }
 }
 
 /// Two record types linked many-to-many through a link table (framework <-> company).
 ///
 /// Loading, filtering and link changes each take a constant number of statements, whatever the
-/// number of records: id lists travel as one JSON array bound to one parameter.
+/// number of records.
 public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & PersistableRecord>: Sendable {
-    /// The link table, e.g. `framework_companies`.
-    public let linkTable: String
-    /// The link column holding the left record's id, e.g. `framework_id`.
-    public let leftKey: String
-    /// The link column holding the right record's id, e.g. `company_id`.
-    public let rightKey: String
+    /// The link table.
+    public let link: LinkTable
+
+    public init(_ link: LinkTable) {
+        self.link = link
+    }
 
     public init(linkTable: String, leftKey: String, rightKey: String) {
-        self.linkTable = linkTable
-        self.leftKey = leftKey
-        self.rightKey = rightKey
+        self.init(LinkTable(linkTable, leftKey: leftKey, rightKey: rightKey))
     }
 
     /// A predicate on `Left`: linked to the right record with id `rightID`.
@@ -95,118 +193,78 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
     /// "id" IN (SELECT "framework_id" FROM "framework_companies" WHERE "company_id" = ?)
     /// ```
     public func containing(_ rightID: Int64) -> SQLExpression {
-        containing(anyOf: [rightID])
+        link.leftLinked(toAnyOf: [rightID])
     }
 
     /// A predicate on `Left`: linked to at least one of `rightIDs`.
     public func containing(anyOf rightIDs: [Int64]) -> SQLExpression {
-        let membership = Column(rightKey).in(rightIDs.map { .integer($0) })
-        return SQLExpression(
-            sql:
-                "\(quoteIdentifier("id")) IN (SELECT \(quoteIdentifier(leftKey)) FROM \(quoteIdentifier(linkTable)) WHERE \(membership.sql))",
-            arguments: membership.arguments)
+        rightIDs.isEmpty ? .false : link.leftLinked(toAnyOf: rightIDs)
     }
 
     /// The right records linked to `left`, as a query to refine.
-    public func query(for left: Left) -> Query<Right> {
-        Right.filter(linkedFromLeft(left.id ?? -1))
-    }
-
-    /// A predicate on `Right`: linked from the left record with id `leftID`.
-    private func linkedFromLeft(_ leftID: Int64) -> SQLExpression {
-        let key = Column(leftKey)
-        return SQLExpression(
-            sql:
-                "\(quoteIdentifier("id")) IN (SELECT \(quoteIdentifier(rightKey)) FROM \(quoteIdentifier(linkTable)) WHERE \(key.sql) = ?)",
-            arguments: [.integer(leftID)])
+    public func query(for left: Left) -> RecordQuery<Right> {
+        Right.filter(link.inverse.leftLinked(toAnyOf: [left.id ?? -1]))
     }
 
     /// The right records of every left record, keyed by left id, in ONE statement.
     ///
     /// ```sql
+    /// -- SQLite
     /// SELECT "right"."id", "right"."name", "link"."framework_id"
     /// FROM "companies" AS "right" JOIN "framework_companies" AS "link" ON "link"."company_id" = "right"."id"
     /// WHERE "link"."framework_id" IN (SELECT value FROM json_each(?)) ORDER BY ...
     /// ```
-    public func load(for lefts: [Left], _ db: Connection) throws -> [Int64: [Right]] {
+    public func load(for lefts: [Left], _ db: any DatabaseConnection) throws -> [Int64: [Right]] {
         let ids = lefts.compactMap(\.id)
         if ids.isEmpty { return [:] }
-        let owner = Column(leftKey, table: "link")
+        var context = SQLRenderContext(dialect: db.dialect)
+        let owner = Column(link.leftKey, table: "link")
         let membership = owner.in(ids.map { .integer($0) })
         var sql =
-            "SELECT \(Right.selection(alias: "right")), \(owner.sql) FROM \(quoteIdentifier(Right.databaseTableName)) AS \"right\""
-            + " JOIN \(quoteIdentifier(linkTable)) AS \"link\" ON \(Column(rightKey, table: "link").sql) = \"right\".\"id\""
-            + " WHERE \(membership.sql)"
+            "SELECT \(Right.selection(alias: "right", context)), \(owner.render(context)) "
+            + "FROM \(context.quote(Right.databaseTableName)) AS \(context.quote("right"))"
+            + " JOIN \(context.quote(link.name)) AS \(context.quote("link")) ON \(Column(link.rightKey, table: "link").render(context)) = \(Column("id", table: "right").render(context))"
+        sql += " WHERE \(membership.render(&context))"
         if !Right.defaultOrdering.isEmpty {
-            sql += " ORDER BY " + Right.defaultOrdering.map { $0.sql(qualifiedBy: "right") }.joined(separator: ", ")
+            sql += " ORDER BY " + Right.defaultOrdering.map { $0.render(context, qualifiedBy: "right") }.joined(separator: ", ")
         }
-        return try groupedByOwner(sql: sql, arguments: membership.arguments, db)
+        return try groupedByOwner(sql: sql, arguments: context.arguments, db)
     }
 
     // MARK: - Links
 
     /// Links `left` to each of `rightIDs` (existing links are kept): one statement.
-    ///
-    /// ```sql
-    /// INSERT INTO "framework_companies" ("framework_id", "company_id")
-    /// SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING
-    /// ```
-    public func attach(_ rightIDs: some Collection<Int64>, to left: Left, _ db: Connection) throws {
-        let leftID = try requireID(left)
-        if rightIDs.isEmpty { return }
-        let sql =
-            "INSERT INTO \(quoteIdentifier(linkTable)) (\(quoteIdentifier(leftKey)), \(quoteIdentifier(rightKey))) "
-            + "SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING"
-        try db.cachedStatement(sql: sql).execute([.integer(leftID), .text(Self.json(rightIDs))])
+    public func attach(_ rightIDs: some Collection<Int64>, to left: Left, _ db: any DatabaseConnection) throws {
+        try link.attach(rightIDs, toID: try requireID(left), db)
     }
 
     /// Removes the links from `left` to each of `rightIDs`: one statement.
-    public func detach(_ rightIDs: some Collection<Int64>, from left: Left, _ db: Connection) throws {
-        let leftID = try requireID(left)
-        if rightIDs.isEmpty { return }
-        let sql =
-            "DELETE FROM \(quoteIdentifier(linkTable)) WHERE \(quoteIdentifier(leftKey)) = ? "
-            + "AND \(quoteIdentifier(rightKey)) IN (SELECT value FROM json_each(?))"
-        try db.cachedStatement(sql: sql).execute([.integer(leftID), .text(Self.json(rightIDs))])
+    public func detach(_ rightIDs: some Collection<Int64>, from left: Left, _ db: any DatabaseConnection) throws {
+        try link.detach(rightIDs, fromID: try requireID(left), db)
     }
 
     /// Makes the links of `left` exactly `rightIDs`: two statements in one savepoint, whatever
     /// the number of links.
-    public func sync(_ left: Left, to rightIDs: some Collection<Int64>, _ db: Connection) throws {
-        let leftID = try requireID(left)
-        let json = Self.json(rightIDs)
-        try db.savepoint {
-            let delete =
-                "DELETE FROM \(quoteIdentifier(linkTable)) WHERE \(quoteIdentifier(leftKey)) = ? "
-                + "AND \(quoteIdentifier(rightKey)) NOT IN (SELECT value FROM json_each(?))"
-            try db.cachedStatement(sql: delete).execute([.integer(leftID), .text(json)])
-            let insert =
-                "INSERT INTO \(quoteIdentifier(linkTable)) (\(quoteIdentifier(leftKey)), \(quoteIdentifier(rightKey))) "
-                + "SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING"
-            try db.cachedStatement(sql: insert).execute([.integer(leftID), .text(json)])
-        }
+    public func sync(_ left: Left, to rightIDs: some Collection<Int64>, _ db: any DatabaseConnection) throws {
+        try link.sync(try requireID(left), to: rightIDs, db)
     }
 
     private func requireID(_ left: Left) throws -> Int64 {
         guard let id = left.id else { throw RecordError.notInserted(table: Left.databaseTableName) }
         return id
     }
-
-    static func json(_ ids: some Collection<Int64>) -> String {
-        "[" + ids.map(String.init).joined(separator: ",") + "]"
-    }
 }
 
 extension HasManyThrough where Left: FetchableRecord {
     /// The same link seen from the other side (company -> frameworks).
     public var inverse: HasManyThrough<Right, Left> {
-        HasManyThrough<Right, Left>(linkTable: linkTable, leftKey: rightKey, rightKey: leftKey)
+        HasManyThrough<Right, Left>(link.inverse)
     }
 }
 
 /// Runs `sql`, whose last column is the owner id, and groups the records by it.
 private func groupedByOwner<Record: FetchableRecord & TableRecord>(
-    sql: String, arguments: [DatabaseValue], _ db: Connection
+    sql: String, arguments: [DatabaseValue], _ db: any DatabaseConnection
 ) throws -> [Int64: [Record]] {
     var grouped: [Int64: [Record]] = [:]
     let ownerIndex = Record.databaseColumns.count

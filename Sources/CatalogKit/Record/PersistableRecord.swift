@@ -1,14 +1,55 @@
-import CatalogSQLite
+import CatalogDatabase
+
+/// The values a record writes, by column name.
+///
+/// ```swift
+/// func encode(to row: inout PersistenceRow) {
+///     row["name"] = name
+///     row["language_id"] = languageID
+/// }
+/// ```
+public struct PersistenceRow: Sendable, Equatable {
+    /// Column names, in the order they were set.
+    public private(set) var columns: [String] = []
+    /// Values, in the same order.
+    public private(set) var values: [DatabaseValue] = []
+
+    public init() {}
+
+    /// The value set for `column`, or nil. Setting a column twice keeps the last value.
+    public subscript(column: String) -> (any DatabaseValueConvertible)? {
+        get { columns.firstIndex(of: column).map { values[$0] } }
+        set {
+            let value = newValue?.databaseValue ?? .null
+            if let index = columns.firstIndex(of: column) {
+                values[index] = value
+            } else {
+                columns.append(column)
+                values.append(value)
+            }
+        }
+    }
+
+    /// The value of `column`, or nil when it was not set.
+    public func value(of column: String) -> DatabaseValue? {
+        columns.firstIndex(of: column).map { values[$0] }
+    }
+
+    public static func == (lhs: PersistenceRow, rhs: PersistenceRow) -> Bool {
+        lhs.columns == rhs.columns && lhs.values == rhs.values
+    }
+}
 
 /// A record with an integer primary key `id` that can be inserted, updated, upserted and deleted.
 ///
-/// `databaseColumns` must start with `"id"`; `persistenceValues` gives the other columns' values
-/// in the same order.
+/// A record writes its columns by name (`encode(to:)`); the ORM checks that it sets exactly the
+/// columns of `databaseColumns` after `id`, so a misnamed or forgotten column fails loudly
+/// instead of writing a value into its neighbour.
 public protocol PersistableRecord: TableRecord {
     /// The primary key; nil until the record is inserted.
     var id: Int64? { get set }
-    /// Values of `databaseColumns` after `id`, in order.
-    var persistenceValues: [DatabaseValue] { get }
+    /// Sets the value of every column but `id`, by name.
+    func encode(to row: inout PersistenceRow)
     /// The columns that identify a record in the world (a UNIQUE constraint), for `upsert`.
     static var naturalKey: [String] { get }
 }
@@ -19,11 +60,18 @@ public enum RecordError: Error, Equatable, CustomStringConvertible {
     case notInserted(table: String)
     /// `update` of a record whose row is gone.
     case notFound(table: String, id: Int64)
+    /// `encode(to:)` left out a column of the table, or set one the table does not have.
+    case columnMismatch(table: String, missing: [String], unknown: [String])
 
     public var description: String {
         switch self {
         case .notInserted(let table): return "a \(table) record without an id cannot be updated or deleted"
         case .notFound(let table, let id): return "no row of \(table) has id \(id)"
+        case .columnMismatch(let table, let missing, let unknown):
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("sets no value for " + missing.joined(separator: ", ")) }
+            if !unknown.isEmpty { parts.append("sets unknown columns " + unknown.joined(separator: ", ")) }
+            return "the \(table) record " + parts.joined(separator: " and ")
         }
     }
 }
@@ -32,30 +80,51 @@ extension PersistableRecord {
     /// `databaseColumns` without `id`.
     static var persistenceColumns: [String] { Array(databaseColumns.dropFirst()) }
 
+    /// The values of `persistenceColumns`, in that order, from `encode(to:)`.
+    public func persistenceValues() throws -> [DatabaseValue] {
+        var row = PersistenceRow()
+        encode(to: &row)
+        let columns = Self.persistenceColumns
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(columns.count)
+        var missing: [String] = []
+        for column in columns {
+            if let value = row.value(of: column) { values.append(value) } else { missing.append(column) }
+        }
+        if !missing.isEmpty || row.columns.count != columns.count {
+            let unknown = row.columns.filter { !columns.contains($0) }
+            throw RecordError.columnMismatch(table: Self.databaseTableName, missing: missing, unknown: unknown)
+        }
+        return values
+    }
+
     /// Inserts the record and stores its new id.
     ///
     /// ```sql
     /// INSERT INTO "languages" ("name") VALUES (?) RETURNING "id"
     /// ```
-    public mutating func insert(_ db: Connection) throws {
+    public mutating func insert(_ db: any DatabaseConnection) throws {
         var columns = Self.persistenceColumns
-        var values = persistenceValues
+        var values = try persistenceValues()
         if let id {
             columns.insert("id", at: 0)
             values.insert(.integer(id), at: 0)
         }
-        let sql =
-            "INSERT INTO \(quoteIdentifier(Self.databaseTableName)) (\(columns.map(quoteIdentifier).joined(separator: ", "))) "
-            + "VALUES (\(placeholders(values.count))) RETURNING \"id\""
+        let sql = Self.insertSQL(columns, db.dialect)
         id = try db.cachedStatement(sql: sql).fetchOne(values)?.get(0, as: Int64.self)
     }
 
     /// A prepared insert for many records of this type: the SQL is built and compiled once.
-    public static func inserter(_ db: Connection) throws -> RecordInserter<Self> {
-        let sql =
-            "INSERT INTO \(quoteIdentifier(databaseTableName)) (\(persistenceColumns.map(quoteIdentifier).joined(separator: ", "))) "
-            + "VALUES (\(placeholders(persistenceColumns.count)))"
-        return RecordInserter(db: db, statement: try db.makeStatement(sql: sql))
+    public static func inserter(_ db: any DatabaseConnection) throws -> RecordInserter<Self> {
+        RecordInserter(db: db, statement: try db.makeStatement(sql: insertSQL(persistenceColumns, db.dialect)))
+    }
+
+    private static func insertSQL(_ columns: [String], _ dialect: any SQLDialect) -> String {
+        var context = SQLRenderContext(dialect: dialect)
+        let names = columns.map { context.quote($0) }.joined(separator: ", ")
+        let placeholders = columns.map { _ in context.bind(.null) }.joined(separator: ", ")
+        return "INSERT INTO \(context.quote(databaseTableName)) (\(names)) VALUES (\(placeholders)) "
+            + "RETURNING \(context.quote("id"))"
     }
 
     /// Writes every column of the record to its row.
@@ -63,11 +132,14 @@ extension PersistableRecord {
     /// ```sql
     /// UPDATE "languages" SET "name" = ? WHERE "id" = ?
     /// ```
-    public func update(_ db: Connection) throws {
+    public func update(_ db: any DatabaseConnection) throws {
         guard let id else { throw RecordError.notInserted(table: Self.databaseTableName) }
-        let assignments = Self.persistenceColumns.map { quoteIdentifier($0) + " = ?" }.joined(separator: ", ")
-        let sql = "UPDATE \(quoteIdentifier(Self.databaseTableName)) SET \(assignments) WHERE \"id\" = ?"
-        try db.cachedStatement(sql: sql).execute(persistenceValues + [.integer(id)])
+        var context = SQLRenderContext(dialect: db.dialect)
+        let assignments = Self.persistenceColumns.map { "\(context.quote($0)) = \(context.bind(.null))" }
+        let sql =
+            "UPDATE \(context.quote(Self.databaseTableName)) SET \(assignments.joined(separator: ", ")) "
+            + "WHERE \(context.quote("id")) = \(context.bind(.null))"
+        try db.cachedStatement(sql: sql).execute(try persistenceValues() + [.integer(id)])
         if db.changes == 0 { throw RecordError.notFound(table: Self.databaseTableName, id: id) }
     }
 
@@ -80,65 +152,63 @@ extension PersistableRecord {
     /// ON CONFLICT ("name") DO UPDATE SET "language_id" = excluded."language_id", ...
     /// RETURNING "id"
     /// ```
-    public mutating func upsert(_ db: Connection) throws {
+    public mutating func upsert(_ db: any DatabaseConnection) throws {
+        var context = SQLRenderContext(dialect: db.dialect)
         let columns = Self.persistenceColumns
         let updated = columns.filter { !Self.naturalKey.contains($0) }
+        let key = context.quote(Self.naturalKey[0])
         // With nothing else to update, a no-op assignment still makes RETURNING yield the id.
         let assignments =
             updated.isEmpty
-            ? "\(quoteIdentifier(Self.naturalKey[0])) = \(quoteIdentifier(Self.naturalKey[0]))"
-            : updated.map { "\(quoteIdentifier($0)) = excluded.\(quoteIdentifier($0))" }.joined(separator: ", ")
+            ? "\(key) = \(key)"
+            : updated.map { "\(context.quote($0)) = excluded.\(context.quote($0))" }.joined(separator: ", ")
         let sql =
-            "INSERT INTO \(quoteIdentifier(Self.databaseTableName)) (\(columns.map(quoteIdentifier).joined(separator: ", "))) "
-            + "VALUES (\(placeholders(columns.count))) "
-            + "ON CONFLICT (\(Self.naturalKey.map(quoteIdentifier).joined(separator: ", "))) DO UPDATE SET \(assignments) "
-            + "RETURNING \"id\""
-        id = try db.cachedStatement(sql: sql).fetchOne(persistenceValues)?.get(0, as: Int64.self)
+            "INSERT INTO \(context.quote(Self.databaseTableName)) (\(columns.map { context.quote($0) }.joined(separator: ", "))) "
+            + "VALUES (\(columns.map { _ in context.bind(.null) }.joined(separator: ", "))) "
+            + "ON CONFLICT (\(Self.naturalKey.map { context.quote($0) }.joined(separator: ", "))) DO UPDATE SET \(assignments) "
+            + "RETURNING \(context.quote("id"))"
+        id = try db.cachedStatement(sql: sql).fetchOne(try persistenceValues())?.get(0, as: Int64.self)
     }
 
     /// Inserts the record when it has no id, else updates it.
-    public mutating func save(_ db: Connection) throws {
+    public mutating func save(_ db: any DatabaseConnection) throws {
         if id == nil { try insert(db) } else { try update(db) }
     }
 
     /// Deletes the record's row; returns false when there was none.
     @discardableResult
-    public func delete(_ db: Connection) throws -> Bool {
+    public func delete(_ db: any DatabaseConnection) throws -> Bool {
         guard let id else { throw RecordError.notInserted(table: Self.databaseTableName) }
-        try db.cachedStatement(sql: "DELETE FROM \(quoteIdentifier(Self.databaseTableName)) WHERE \"id\" = ?")
-            .execute([.integer(id)])
+        var context = SQLRenderContext(dialect: db.dialect)
+        let sql =
+            "DELETE FROM \(context.quote(Self.databaseTableName)) WHERE \(context.quote("id")) = \(context.bind(.null))"
+        try db.cachedStatement(sql: sql).execute([.integer(id)])
         return db.changes > 0
     }
 }
 
 extension PersistableRecord where Self: FetchableRecord {
     /// The record with primary key `id`, or nil.
-    public static func find(_ id: Int64, _ db: Connection) throws -> Self? {
+    public static func find(_ id: Int64, _ db: any DatabaseConnection) throws -> Self? {
         try filter(Column("id") == id).fetchOne(db)
     }
 
     /// The records with these ids, in `defaultOrdering`: one statement whatever the count.
-    public static func find(ids: some Collection<Int64>, _ db: Connection) throws -> [Self] {
+    public static func find(ids: some Collection<Int64>, _ db: any DatabaseConnection) throws -> [Self] {
         try filter(Column("id").in(ids.map { .integer($0) })).fetchAll(db)
     }
-}
-
-/// `?, ?, ?` for `count` parameters.
-func placeholders(_ count: Int) -> String {
-    Array(repeating: "?", count: count).joined(separator: ", ")
 }
 
 /// Inserts records of one type through one prepared statement (`PersistableRecord.inserter`):
 /// what a bulk load needs, at the cost of a bind and a step per row.
 public struct RecordInserter<Record: PersistableRecord> {
-    let db: Connection
-    let statement: Statement
+    let db: any DatabaseConnection
+    let statement: any PreparedStatement
 
-    /// Inserts `record` and stores its new id; a record that already has an id is inserted
-    /// with it, as `insert(_:)` does.
+    /// Inserts `record` and stores its new id, read back with `RETURNING`; a record that already
+    /// has an id is inserted with it, as `insert(_:)` does.
     public func insert(_ record: inout Record) throws {
         if record.id != nil { return try record.insert(db) }
-        try statement.execute(record.persistenceValues)
-        record.id = db.lastInsertRowID
+        record.id = try statement.fetchOne(try record.persistenceValues())?.get(0, as: Int64.self)
     }
 }

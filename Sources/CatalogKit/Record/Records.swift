@@ -1,4 +1,4 @@
-import CatalogSQLite
+import CatalogDatabase
 
 /// A type stored in one table.
 ///
@@ -13,7 +13,7 @@ public protocol TableRecord {
     static var databaseTableName: String { get }
     /// The columns to select, in the order `FetchableRecord.init(row:)` reads them by index.
     static var databaseColumns: [String] { get }
-    /// The order of lists when a query names none (default: none, i.e. SQLite's order).
+    /// The order of lists when a query names none (default: none, i.e. the database's order).
     static var defaultOrdering: [SQLOrdering] { get }
 }
 
@@ -21,17 +21,17 @@ extension TableRecord {
     public static var defaultOrdering: [SQLOrdering] { [] }
 
     /// Every record of the table, in `defaultOrdering`.
-    public static func all() -> Query<Self> where Self: FetchableRecord { Query() }
+    public static func all() -> RecordQuery<Self> where Self: FetchableRecord { RecordQuery() }
 
     /// The records matching `predicate`.
-    public static func filter(_ predicate: SQLExpression) -> Query<Self> where Self: FetchableRecord {
-        Query().filter(predicate)
+    public static func filter(_ predicate: SQLExpression) -> RecordQuery<Self> where Self: FetchableRecord {
+        RecordQuery().filter(predicate)
     }
 
     /// The select list for this table, qualified with `alias` when given: `"t"."id", "t"."name"`.
-    static func selection(alias: String? = nil) -> String {
-        let prefix = alias.map { quoteIdentifier($0) + "." } ?? ""
-        return databaseColumns.map { prefix + quoteIdentifier($0) }.joined(separator: ", ")
+    static func selection(alias: String? = nil, _ context: SQLRenderContext) -> String {
+        let prefix = alias.map { context.quote($0) + "." } ?? ""
+        return databaseColumns.map { prefix + context.quote($0) }.joined(separator: ", ")
     }
 }
 

@@ -1,35 +1,142 @@
-import CatalogSQLite
+import CatalogDatabase
 
-/// A fragment of SQL with the values it binds. Values are never spliced into the SQL text.
+/// A boolean SQL expression, kept as a tree until a connection renders it for its dialect:
+/// placeholders, id lists and case-insensitive comparison are spelled only then. Values are
+/// always bound, never spliced into the SQL text.
 ///
 /// ```swift
 /// Column("name").equalsIgnoringCase("o'reilly") && Column("year") >= 2005
-/// // ("name" = ? COLLATE NOCASE AND "year" >= ?), ["o'reilly", 2005]
+/// ```
+/// ```sql
+/// -- SQLite
+/// ("name" = ? COLLATE NOCASE AND "year" >= ?)
 /// ```
 public struct SQLExpression: Sendable, Equatable {
-    public let sql: String
-    public let arguments: [DatabaseValue]
+    indirect enum Node: Sendable, Equatable {
+        /// Raw SQL with `?` placeholders, each rewritten to the dialect's own.
+        case raw(String, [DatabaseValue])
+        case constant(Bool)
+        case compare(Column, String, DatabaseValue)
+        case isNull(Column)
+        case equalsIgnoringCase(Column, String)
+        case like(Column, String)
+        case membership(Column, [DatabaseValue], ignoringCase: Bool)
+        /// `column IN (SELECT select FROM table WHERE condition)`.
+        case subquery(Column, select: String, from: String, where: Node)
+        case and(Node, Node)
+        case or(Node, Node)
+        case not(Node)
+    }
 
-    /// Raw SQL with `?` placeholders: the escape hatch. Bind values; never interpolate them.
+    let node: Node
+
+    init(_ node: Node) {
+        self.node = node
+    }
+
+    /// Raw SQL with `?` placeholders, one per value: the escape hatch. Each `?` outside quotes is
+    /// rendered as the dialect's placeholder. Bind values; never interpolate them.
     public init(sql: String, arguments: [DatabaseValue] = []) {
-        self.sql = sql
-        self.arguments = arguments
+        self.node = .raw(sql, arguments)
     }
 
     /// Always true / always false.
-    public static let `true` = SQLExpression(sql: "1")
-    public static let `false` = SQLExpression(sql: "0")
+    public static let `true` = SQLExpression(.constant(true))
+    public static let `false` = SQLExpression(.constant(false))
 
     public static func && (lhs: SQLExpression, rhs: SQLExpression) -> SQLExpression {
-        SQLExpression(sql: "(\(lhs.sql) AND \(rhs.sql))", arguments: lhs.arguments + rhs.arguments)
+        SQLExpression(.and(lhs.node, rhs.node))
     }
 
     public static func || (lhs: SQLExpression, rhs: SQLExpression) -> SQLExpression {
-        SQLExpression(sql: "(\(lhs.sql) OR \(rhs.sql))", arguments: lhs.arguments + rhs.arguments)
+        SQLExpression(.or(lhs.node, rhs.node))
     }
 
     public static prefix func ! (expression: SQLExpression) -> SQLExpression {
-        SQLExpression(sql: "NOT (\(expression.sql))", arguments: expression.arguments)
+        SQLExpression(.not(expression.node))
+    }
+
+    /// The SQL for `dialect` and the values it binds, in placeholder order.
+    public func render(for dialect: any SQLDialect) -> (sql: String, arguments: [DatabaseValue]) {
+        var context = SQLRenderContext(dialect: dialect)
+        let sql = render(&context)
+        return (sql, context.arguments)
+    }
+
+    /// The SQL, binding values into `context`.
+    public func render(_ context: inout SQLRenderContext) -> String {
+        node.render(&context)
+    }
+}
+
+extension SQLExpression.Node {
+    func render(_ context: inout SQLRenderContext) -> String {
+        switch self {
+        case .raw(let sql, let arguments):
+            return Self.renderRaw(sql, arguments, &context)
+        case .constant(let value):
+            return value ? context.dialect.trueLiteral : context.dialect.falseLiteral
+        case .compare(let column, let op, let value):
+            return "\(column.render(context)) \(op) \(context.bind(value))"
+        case .isNull(let column):
+            return "\(column.render(context)) IS NULL"
+        case .equalsIgnoringCase(let column, let text):
+            let lhs = column.render(context)
+            return context.dialect.equalsIgnoringCase(lhs, context.bind(.text(text)))
+        case .like(let column, let pattern):
+            return "\(column.render(context)) LIKE \(context.bind(.text(pattern))) ESCAPE '\\'"
+        case .membership(let column, let values, let ignoringCase):
+            if values.isEmpty { return context.dialect.falseLiteral }
+            var lhs = column.render(context)
+            if ignoringCase { lhs = context.dialect.ignoringCase(lhs) }
+            if let list = context.dialect.listSource(values, &context) {
+                return "\(lhs) IN (SELECT \(list.column) FROM \(list.source))"
+            }
+            return "\(lhs) IN (\(values.map { context.bind($0) }.joined(separator: ", ")))"
+        case .subquery(let column, let select, let table, let condition):
+            let lhs = column.render(context)
+            let inner = condition.render(&context)
+            return "\(lhs) IN (SELECT \(context.quote(select)) FROM \(context.quote(table)) WHERE \(inner))"
+        case .and(let lhs, let rhs):
+            let left = lhs.render(&context)
+            return "(\(left) AND \(rhs.render(&context)))"
+        case .or(let lhs, let rhs):
+            let left = lhs.render(&context)
+            return "(\(left) OR \(rhs.render(&context)))"
+        case .not(let inner):
+            return "NOT (\(inner.render(&context)))"
+        }
+    }
+
+    /// `sql` with each `?` outside quotes and comments replaced by the dialect's placeholder for
+    /// the next of `arguments`.
+    private static func renderRaw(_ sql: String, _ arguments: [DatabaseValue], _ context: inout SQLRenderContext)
+        -> String
+    {
+        if arguments.isEmpty { return sql }
+        var out = ""
+        var next = arguments.makeIterator()
+        var quote: Character?
+        var previous: Character = " "
+        var comment = false
+        for character in sql {
+            if comment {
+                if character == "\n" { comment = false }
+            } else if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "-" && previous == "-" {
+                comment = true
+            } else if character == "?", let value = next.next() {
+                out += context.bind(value)
+                previous = character
+                continue
+            }
+            out.append(character)
+            previous = character
+        }
+        return out
     }
 }
 
@@ -43,14 +150,16 @@ public struct Column: Sendable, Equatable {
         self.table = table
     }
 
-    /// `"table"."name"` or `"name"`.
-    public var sql: String { (table.map { quoteIdentifier($0) + "." } ?? "") + quoteIdentifier(name) }
+    /// `"table"."name"` or `"name"`, quoted for the context's dialect.
+    public func render(_ context: SQLRenderContext) -> String {
+        (table.map { context.quote($0) + "." } ?? "") + context.quote(name)
+    }
 
     /// This column qualified by `table`.
     public func qualified(by table: String) -> Column { Column(name, table: table) }
 
     private func compare(_ op: String, _ value: some DatabaseValueConvertible) -> SQLExpression {
-        SQLExpression(sql: "\(sql) \(op) ?", arguments: [value.databaseValue])
+        SQLExpression(.compare(self, op, value.databaseValue))
     }
 
     /// `column = ?`, or `column IS NULL` for a nil value.
@@ -69,29 +178,33 @@ public struct Column: Sendable, Equatable {
     public static func >= (lhs: Column, rhs: some DatabaseValueConvertible) -> SQLExpression { lhs.compare(">=", rhs) }
 
     /// `column IS NULL`.
-    public var isNull: SQLExpression { SQLExpression(sql: "\(sql) IS NULL") }
+    public var isNull: SQLExpression { SQLExpression(.isNull(self)) }
 
-    /// `column = ? COLLATE NOCASE`: equal, ignoring the case of ASCII letters.
+    /// Equal to `text`, ignoring the case of ASCII letters (SQLite: `column = ? COLLATE NOCASE`).
     public func equalsIgnoringCase(_ text: String) -> SQLExpression {
-        SQLExpression(sql: "\(sql) = ? COLLATE NOCASE", arguments: [.text(text)])
+        SQLExpression(.equalsIgnoringCase(self, text))
     }
 
     /// `column LIKE ? ESCAPE '\'`: `%` and `_` are wildcards (case-insensitive for ASCII).
     public func like(_ pattern: String) -> SQLExpression {
-        SQLExpression(sql: "\(sql) LIKE ? ESCAPE '\\'", arguments: [.text(pattern)])
+        SQLExpression(.like(self, pattern))
     }
 
-    /// `column IN (...)`. An empty list is false. Integer and text lists bind as ONE JSON array
-    /// (`IN (SELECT value FROM json_each(?))`), so a list of any length is one parameter and one
-    /// statement, never above SQLite's parameter limit.
+    /// `column IN (...)`. An empty list is false. Integer and text lists bind as ONE parameter
+    /// (SQLite: `IN (SELECT value FROM json_each(?))`), so a list of any length is one statement,
+    /// never above the backend's parameter limit; mixed lists bind one placeholder per value.
     public func `in`(_ values: [DatabaseValue]) -> SQLExpression {
-        SQLExpression.membership(sql, values)
+        SQLExpression(.membership(self, values, ignoringCase: false))
     }
 
     /// `column IN (...)`, case-insensitively for text.
     public func inIgnoringCase(_ values: [String]) -> SQLExpression {
-        let list = SQLExpression.membership("\(sql) COLLATE NOCASE", values.map { .text($0) })
-        return list
+        SQLExpression(.membership(self, values.map { .text($0) }, ignoringCase: true))
+    }
+
+    /// `column IN (SELECT select FROM table WHERE condition)`.
+    public func `in`(select: String, from table: String, where condition: SQLExpression) -> SQLExpression {
+        SQLExpression(.subquery(self, select: select, from: table, where: condition.node))
     }
 
     /// Ascending order.
@@ -102,37 +215,6 @@ public struct Column: Sendable, Equatable {
     public var ascIgnoringCase: SQLOrdering { SQLOrdering(column: self, descending: false, ignoringCase: true) }
 }
 
-extension SQLExpression {
-    /// `lhs IN (...)` for `values`, as described at `Column.in`.
-    static func membership(_ lhs: String, _ values: [DatabaseValue]) -> SQLExpression {
-        if values.isEmpty { return .false }
-        if let json = jsonArray(values) {
-            return SQLExpression(sql: "\(lhs) IN (SELECT value FROM json_each(?))", arguments: [.text(json)])
-        }
-        return SQLExpression(sql: "\(lhs) IN (\(placeholders(values.count)))", arguments: values)
-    }
-
-    /// `values` as a JSON array when every one is an integer, or every one is text.
-    static func jsonArray(_ values: [DatabaseValue]) -> String? {
-        var parts: [String] = []
-        parts.reserveCapacity(values.count)
-        var kind: Int?
-        for value in values {
-            switch value {
-            case .integer(let int) where kind != 1:
-                kind = 0
-                parts.append(String(int))
-            case .text(let text) where kind != 0:
-                kind = 1
-                parts.append(JSONRenderer.string(text))
-            default:
-                return nil
-            }
-        }
-        return "[" + parts.joined(separator: ",") + "]"
-    }
-}
-
 /// One term of an ORDER BY.
 public struct SQLOrdering: Sendable, Equatable {
     public let column: Column
@@ -140,8 +222,10 @@ public struct SQLOrdering: Sendable, Equatable {
     public let ignoringCase: Bool
 
     /// The term, with its column qualified by `table` when it has no table of its own.
-    func sql(qualifiedBy table: String? = nil) -> String {
+    func render(_ context: SQLRenderContext, qualifiedBy table: String? = nil) -> String {
         let target = column.table == nil ? table.map { column.qualified(by: $0) } ?? column : column
-        return target.sql + (ignoringCase ? " COLLATE NOCASE" : "") + (descending ? " DESC" : "")
+        var term = target.render(context)
+        if ignoringCase { term = context.dialect.ignoringCase(term) }
+        return descending ? term + " DESC" : term
     }
 }

@@ -1,48 +1,35 @@
-import CatalogSQLite
+import CatalogDatabase
 
-/// The catalog's schema as SQL, in a stable order, and its tables with row counts.
+/// The catalog's schema as SQL, in a stable order, and its tables with row counts; the backend's
+/// driver reads its own catalog of objects.
 public enum SchemaDump {
     /// Every CREATE statement (tables, then indexes, views and triggers, each by name), without
-    /// SQLite's internal objects; limited to the objects of `tables` when given. Ends each
+    /// the backend's internal objects; limited to the objects of `tables` when given. Ends each
     /// statement with `;` and a blank line, so the text is stable across runs and diffs cleanly.
-    public static func sql(_ db: Connection, tables: [String] = []) throws -> String {
-        var statements: [String] = []
-        let rows = try db.fetchAll(
-            """
-            SELECT tbl_name, sql FROM sqlite_schema
-            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-            ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, name
-            """)
-        let wanted = Set(tables.map(NameMatching.key))
-        for row in rows {
-            guard let table: String = row.get(0), let sql: String = row.get(1) else { continue }
-            if wanted.isEmpty || wanted.contains(NameMatching.key(table)) { statements.append(sql + ";\n") }
-        }
-        return statements.joined(separator: "\n")
+    public static func sql(_ db: any DatabaseConnection, tables: [String] = []) throws -> String {
+        try DatabaseBackend.driver(for: db).schemaSQL(
+            db, tables: Set(tables.map(NameMatching.key)), key: NameMatching.key)
     }
 
     /// The names of tables in `names` that do not exist.
-    public static func unknownTables(_ db: Connection, _ names: [String]) throws -> [String] {
+    public static func unknownTables(_ db: any DatabaseConnection, _ names: [String]) throws -> [String] {
         let known = Set(try tableNames(db).map(NameMatching.key))
         return names.filter { !known.contains(NameMatching.key($0)) }
     }
 
     /// Tables with their row counts and columns.
-    public static func tables(_ db: Connection) throws -> ResultTable {
+    public static func tables(_ db: any DatabaseConnection) throws -> ResultTable {
+        let driver = DatabaseBackend.driver(for: db)
         var rows: [[OutputValue]] = []
-        for name in try tableNames(db) {
-            let count = try db.fetchValue("SELECT count(*) FROM \(quoteIdentifier(name))", as: Int.self) ?? 0
-            let columns = try db.fetchAll("SELECT name FROM pragma_table_info(?)", [.text(name)])
-                .compactMap { $0.get(0, as: String.self) }
-            rows.append([.text(name), .integer(Int64(count)), .list(columns)])
+        for name in try driver.tableNames(db) {
+            let count = try db.fetchValue("SELECT count(*) FROM \(db.dialect.quoteIdentifier(name))", as: Int.self) ?? 0
+            rows.append([.text(name), .integer(Int64(count)), .list(try driver.columnNames(of: name, db))])
         }
         return ResultTable(columns: ["table", "rows", "columns"], rows: rows)
     }
 
-    /// The names of the catalog's tables, sorted (SQLite's internal tables left out).
-    public static func tableNames(_ db: Connection) throws -> [String] {
-        try db.fetchAll(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
-        ).compactMap { $0.get(0, as: String.self) }
+    /// The names of the catalog's tables, sorted (the backend's internal tables left out).
+    public static func tableNames(_ db: any DatabaseConnection) throws -> [String] {
+        try DatabaseBackend.driver(for: db).tableNames(db)
     }
 }

@@ -1,4 +1,4 @@
-/// One SQLite value: the five storage classes.
+/// One database value: the five storage classes SQLite has, which every backend maps onto.
 public enum DatabaseValue: Hashable, Sendable {
     case null
     case integer(Int64)

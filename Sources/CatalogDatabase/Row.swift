@@ -1,6 +1,6 @@
 /// One result row: column names and their values, read by index (fast) or by name.
 public struct Row: Hashable, Sendable {
-    /// Column names as SQLite reports them.
+    /// Column names as the database reports them.
     public let columns: [String]
     /// Values, in column order.
     public let values: [DatabaseValue]

@@ -4,14 +4,14 @@
     import Darwin
 #endif
 
-/// An exclusive, cross-process lock that serialises every command that changes a database's
-/// schema, ledger or seeded data: an advisory `flock` on `<database>-lock`.
+/// SQLite's write lock: an exclusive, cross-process advisory `flock` on `<database>-lock`, held
+/// by every command that changes a database's schema, ledger or seeded data.
 ///
 /// SQLite's own locks cover one transaction; a migration run is many transactions and must not
 /// interleave with another run. `flock` is released by the kernel when the process dies, so a
 /// crash never leaves a stale lock to clear by hand. A separate file is used because SQLite's
 /// POSIX locks on the database file are dropped by any `close()` of that file in the process.
-public final class MigrationLock {
+public final class FileWriteLock: WriteLock {
     private let fd: Int32
     /// The lock file.
     public let path: String
@@ -23,26 +23,28 @@ public final class MigrationLock {
         path = Self.resolve(databasePath) + "-lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            let failure = FileSystem.Failure(path: path, operation: "create lock file", errno: errno)
-            throw MigrationError.database(path: databasePath, message: failure.description)
+            throw WriteLockError.failed("cannot create lock file \(path): \(Self.reason(errno))")
         }
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .milliseconds(Migrator.milliseconds(timeout)))
+        let deadline = clock.now.advanced(by: .milliseconds(Timeout.milliseconds(timeout)))
         var pause = 2  // milliseconds, doubled up to 50
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let error = errno
             guard error == EWOULDBLOCK || error == EINTR else {
                 close(fd)
-                let failure = FileSystem.Failure(path: path, operation: "lock", errno: error)
-                throw MigrationError.database(path: databasePath, message: failure.description)
+                throw WriteLockError.failed("cannot lock \(path): \(Self.reason(error))")
             }
             guard clock.now < deadline else {
                 close(fd)
-                throw MigrationError.lockTimeout(path: databasePath, seconds: timeout)
+                throw WriteLockError.timedOut(seconds: timeout)
             }
             usleep(useconds_t(pause * 1000))
             pause = min(pause * 2, 50)
         }
+    }
+
+    private static func reason(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
     }
 
     /// `path` with symbolic links resolved; for a file that does not exist yet, its directory's.
@@ -58,13 +60,22 @@ public final class MigrationLock {
             let count = readlink(path, &buffer, buffer.count - 1)
             guard count > 0 else { break }
             let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            path = target.hasPrefix("/") ? target : FileSystem.join(FileSystem.directoryName(path), target)
+            path = target.hasPrefix("/") ? target : Self.join(Self.directoryName(path), target)
         }
-        let directory = FileSystem.directoryName(path)
+        let directory = Self.directoryName(path)
         guard let real = realpath(directory, nil) else { return path }
         defer { free(real) }
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        return FileSystem.join(String(cString: real), name)
+        return Self.join(String(cString: real), name)
+    }
+
+    private static func directoryName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
     deinit {
