@@ -4,6 +4,8 @@ import PackageDescription
 let package = Package(
     name: "catalog",
     products: [
+        .library(name: "CatalogDatabase", targets: ["CatalogDatabase"]),
+        .library(name: "CatalogSQLite", targets: ["CatalogSQLite"]),
         .library(name: "CatalogKit", targets: ["CatalogKit"]),
         .library(name: "CatalogSeeds", targets: ["CatalogSeeds"]),
         .library(name: "CatalogCLI", targets: ["CatalogCLI"]),
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(name: "catalog", dependencies: ["CatalogCLI"]),
         .testTarget(name: "CatalogSQLiteTests", dependencies: ["CatalogSQLite"]),
         .testTarget(name: "CatalogKitTests", dependencies: ["CatalogKit", "CatalogSQLite"]),
-        .testTarget(name: "CatalogSeedsTests", dependencies: ["CatalogSeeds", "CatalogKit"]),
+        .testTarget(name: "CatalogSeedsTests", dependencies: ["CatalogSeeds", "CatalogKit", "CatalogSQLite"]),
         .testTarget(name: "CatalogCLITests", dependencies: ["CatalogCLI", "CatalogBuiltIns", "catalog"]),
     ],
     swiftLanguageModes: [.v6]

@@ -24,7 +24,10 @@ let package = Package(
         // The three relationship queries run in-process through CatalogKit, thousands of times.
         .executableTarget(
             name: "bench-latency",
-            dependencies: ["BenchSupport", .product(name: "CatalogKit", package: catalogPackage)]),
+            dependencies: [
+                "BenchSupport", .product(name: "CatalogKit", package: catalogPackage),
+                .product(name: "CatalogSQLite", package: catalogPackage),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,7 @@ let package = Package(
                     "FuzzSupport",
                     .product(name: "CatalogKit", package: "catalog"),
                     .product(name: "CatalogSeeds", package: "catalog"),
+                    .product(name: "CatalogSQLite", package: "catalog"),
                 ],
                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]
             )

@@ -18,7 +18,9 @@ struct Catalog: ParsableCommand {
             $XDG_DATA_HOME/catalog/catalog.sqlite3 (~/.local/share/catalog/catalog.sqlite3).
             """,
         version: CatalogCLI.version,
-        subcommands: [Query.self, List.self, SQL.self, Schema.self, Tables.self, Migrate.self, Seed.self, Setup.self]
+        subcommands: [
+            QueryCommand.self, List.self, SQL.self, Schema.self, Tables.self, Migrate.self, Seed.self, Setup.self,
+        ]
     )
 }
 
@@ -120,8 +122,11 @@ public enum CatalogCLI {
         case let error as SeedValidationError:
             return error.issues.map { "error: \($0)" }.joined(separator: "\n")
                 + (error.omitted > 0 ? "\nerror: ... and \(error.omitted) more problems" : "")
-        case is SeedSetupError, is MigrationError, is FileSystem.Failure, is CatalogQuery.UnknownName,
-            is any DatabaseError, is RecordError:
+        case let error as MigrationError:
+            return "error: \(error)" + Hints.hint(for: error)
+        case let error as SeedSetupError:
+            return "error: \(error)" + Hints.hint(for: error)
+        case is FileSystem.Failure, is CatalogQuery.UnknownName, is any DatabaseError, is RecordError:
             return "error: \(error)"
         default:
             return nil

@@ -14,7 +14,9 @@ enum Completion {
 
     /// What `read` finds in the database the command line `words` names, filtered by `prefix` and
     /// sorted ignoring case; nothing when there is no database yet.
-    private static func values(words: [String], prefix: String, _ read: (any DatabaseConnection) throws -> [String]) -> [String] {
+    private static func values(words: [String], prefix: String, _ read: (any DatabaseConnection) throws -> [String])
+        -> [String]
+    {
         guard
             let location = try? CatalogLocation.resolve(
                 database: option("--database", in: words), migrations: nil, seeds: nil),

@@ -106,7 +106,7 @@ struct SQL: ParsableCommand {
         } catch let failure as SQLSession.Failure {
             // Close a streamed JSON array; a table's buffered rows are not printed under an error.
             if output.format != .table { writer?.end() }
-            var message = "error: \(failure)"
+            var message = "error: " + Hints.message(for: failure)
             if let pointer = failure.pointer { message += "\n" + pointer }
             if write { message += "\nerror: nothing was changed (the transaction was rolled back)" }
             throw CommandFailure(raw: message)

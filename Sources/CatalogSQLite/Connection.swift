@@ -1,5 +1,4 @@
 import CSQLite
-
 @_exported import CatalogDatabase
 
 /// An open SQLite database connection.

@@ -172,7 +172,9 @@ public struct SQLiteMigrationDriver: MigrationDriver {
     }
 
     public func columnNames(of table: String, _ db: any DatabaseConnection) throws -> [String] {
-        try db.fetchAll("SELECT name FROM pragma_table_info(?)", [.text(table)]).compactMap { $0.get(0, as: String.self) }
+        try db.fetchAll("SELECT name FROM pragma_table_info(?)", [.text(table)]).compactMap {
+            $0.get(0, as: String.self)
+        }
     }
 
     public func schemaSQL(_ db: any DatabaseConnection, tables: Set<String>, key: (String) -> String) throws -> String {

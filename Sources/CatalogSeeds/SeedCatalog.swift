@@ -1,7 +1,7 @@
 import CatalogKit
 
 /// What the seed files say the catalog contains, validated, with names compared the way SQLite's
-/// NOCASE does (ASCII letters only) and links resolved to the places of their records.
+/// name columns do (ASCII letters only) and links resolved to the places of their records.
 struct SeedCatalog {
     struct Entity {
         var name: Located<String>
@@ -208,8 +208,8 @@ struct Namespace {
     }
 }
 
-/// A name as a dictionary key that compares and hashes ignoring ASCII case, as SQLite's NOCASE
-/// does, without building a folded copy: a million names cost no extra strings.
+/// A name as a dictionary key that compares and hashes ignoring ASCII case, as the name columns'
+/// collation does, without building a folded copy: a million names cost no extra strings.
 struct NameKey: Hashable {
     let text: String
 

@@ -317,7 +317,8 @@ struct SeedPlan {
     /// Inserts missing records and rewrites the ones whose spelling changed; returns the id of
     /// each entity, by place.
     private func upsert<Record: PersistableRecord>(
-        _ entities: [SeedCatalog.Entity], existing: [NameKey: Record], make: (String) -> Record, _ db: any DatabaseConnection,
+        _ entities: [SeedCatalog.Entity], existing: [NameKey: Record], make: (String) -> Record,
+        _ db: any DatabaseConnection,
         _ step: (Int) -> Void
     ) throws -> [Int64] where Record: FetchableRecord {
         var ids: [Int64] = []

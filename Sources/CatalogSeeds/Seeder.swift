@@ -98,7 +98,9 @@ public struct Seeder {
     }
 
     /// Seeds `db`, a connection the caller owns (no lock taken), and returns what changed.
-    public func seed(_ db: any DatabaseConnection, options: Options = Options(), progress: Progress? = nil) throws -> SeedSummary {
+    public func seed(_ db: any DatabaseConnection, options: Options = Options(), progress: Progress? = nil) throws
+        -> SeedSummary
+    {
         let start = ContinuousClock.now
         let catalog = try load()
         var summary: SeedSummary
@@ -171,7 +173,7 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .seedsNotFound(let path):
-            return "seeds directory \(path) does not exist (set it with --seeds or CATALOG_SEEDS)"
+            return "seeds directory \(path) does not exist"
         case .noSeedFiles:
             return "no seed files to load (*.yml, *.yaml, *.json or *.csv)"
         case .databaseMissing(let path):

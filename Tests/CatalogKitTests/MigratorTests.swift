@@ -228,9 +228,11 @@ import Testing
         let migration = try MigrationParser.parse(
             path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         let db = try sandbox.open()
-        try db.execute(Ledger.createSQL)
+        let driver = SQLiteMigrationDriver(path: sandbox.database)
+        try db.execute(driver.ledgerCreateSQL)
         #expect(throws: MigrationError.self) {
-            try MigrationSteps.run(migration, direction: .up, batch: 1, runner: DatabaseStepRunner(db: db))
+            try MigrationSteps.run(
+                migration, direction: .up, batch: 1, runner: DatabaseStepRunner(db: db, driver: driver))
         }
         #expect(db.isAutocommit)
         #expect(try db.fetchValue("PRAGMA foreign_keys", as: Int.self) == 1)
@@ -261,12 +263,12 @@ import Testing
         }
         #expect(line == 3)
         #expect(try sandbox.tables() == ["schema_migrations"])
-        #expect(DatabaseStepRunner.endsTransaction("rollback transaction to savepoint x") == false)
-        #expect(DatabaseStepRunner.endsTransaction("ROLLBACK/**/TO x") == false)
-        #expect(DatabaseStepRunner.endsTransaction("END TRANSACTION") == true)
-        #expect(DatabaseStepRunner.endsTransaction("COMMIT/**/") == true)
-        #expect(DatabaseStepRunner.endsTransaction("/* c */ commit--x") == true)
-        #expect(DatabaseStepRunner.endsTransaction("SAVEPOINT s") == false)
+        #expect(SQLiteMigrationDriver.endsTransaction("rollback transaction to savepoint x") == false)
+        #expect(SQLiteMigrationDriver.endsTransaction("ROLLBACK/**/TO x") == false)
+        #expect(SQLiteMigrationDriver.endsTransaction("END TRANSACTION") == true)
+        #expect(SQLiteMigrationDriver.endsTransaction("COMMIT/**/") == true)
+        #expect(SQLiteMigrationDriver.endsTransaction("/* c */ commit--x") == true)
+        #expect(SQLiteMigrationDriver.endsTransaction("SAVEPOINT s") == false)
         // Comment tricks are caught too.
         try sandbox.write(
             "20240101000000", "sneaky", up: "CREATE TABLE a(x);\nCOMMIT/**/;\nCREATE TABLE b(x);", down: "")
@@ -507,7 +509,7 @@ import Testing
 
     @Test func aHeldLockMakesOtherWritersWaitThenGiveUp() throws {
         let sandbox = try Sandbox.withRealMigrations()
-        let lock = try MigrationLock(databasePath: sandbox.database, timeout: 1)
+        let lock = try FileWriteLock(databasePath: sandbox.database, timeout: 1)
         let clock = ContinuousClock()
         let start = clock.now
         #expect(throws: MigrationError.lockTimeout(path: sandbox.database, seconds: 0.3)) {
@@ -524,7 +526,7 @@ import Testing
         let sandbox = try Sandbox.withRealMigrations()
         let link = sandbox.root + "/link.sqlite3"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: sandbox.database)
-        let lock = try MigrationLock(databasePath: sandbox.database, timeout: 1)
+        let lock = try FileWriteLock(databasePath: sandbox.database, timeout: 1)
         let viaLink = Migrator(databasePath: link, migrationsDirectory: sandbox.migrations, lockTimeout: 0.2)
         #expect(throws: MigrationError.lockTimeout(path: link, seconds: 0.2)) { try viaLink.migrate() }
         withExtendedLifetime(lock) {}

@@ -1,3 +1,4 @@
+import CatalogSQLite
 import Foundation
 import Testing
 
@@ -67,7 +68,7 @@ import Testing
         }
         #expect(
             SQLSession.Failure.refused(statement: 1, action: "DELETE FROM languages", writeAllowed: false).description
-                == "statement 1 would modify the catalog or reach outside it (DELETE FROM languages); run with --write to allow changes"
+                == "statement 1 would modify the catalog or reach outside it (DELETE FROM languages)"
         )
     }
 
@@ -108,7 +109,7 @@ import Testing
             "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c", timeout: 0.3)
         #expect(error == .timedOut(statement: 1, seconds: 0.3))
         #expect(ContinuousClock.now - start < .seconds(3))
-        #expect(error?.description == "statement 1 was stopped after the --timeout of 0.3 s")
+        #expect(error?.description == "statement 1 was stopped after the time limit of 0.3 s")
     }
 
     @Test func syntaxErrorsPointAtTheirPosition() throws {
@@ -122,9 +123,8 @@ import Testing
     }
 
     @Test func parametersMustMatch() throws {
-        #expect(
-            failure("SELECT ?, ?") == .parameters("statement 1 has 2 parameters but only 0 --param values are left"))
-        #expect(throws: SQLSession.Failure.parameters("1 --param values were not used by any statement")) {
+        #expect(failure("SELECT ?, ?") == .tooFewParameters(statement: 1, needed: 2, left: 0))
+        #expect(throws: SQLSession.Failure.unusedParameters(1)) {
             try rows("SELECT ?", parameters: ["a", "b"])
         }
     }

@@ -1,4 +1,5 @@
 import CatalogKit
+import CatalogSQLite
 import Testing
 
 @testable import CatalogSeeds
@@ -115,13 +116,14 @@ import Testing
         db.trace(nil)
         // The two statements that touch the big tables search indexes and never scan them.
         let company = try db.fetchAll(
-            "EXPLAIN QUERY PLAN " + Company.filter(Company.named("PayPal")).makeSQL().sql,
+            "EXPLAIN QUERY PLAN " + Company.filter(Company.named("PayPal")).makeSQL(for: SQLiteDialect()).sql,
             [.text("PayPal"), .text("PayPal")]
         ).compactMap { $0.get(3, as: String.self) }
         #expect(
             !company.contains { $0.hasPrefix("SCAN companies") || $0.hasPrefix("SCAN company_aliases") }, "\(company)")
         let links = try db.fetchAll(
-            "EXPLAIN QUERY PLAN " + Framework.filter(Framework.companies.containing(1)).makeSQL().sql, [.integer(1)]
+            "EXPLAIN QUERY PLAN "
+                + Framework.filter(Framework.companies.containing(1)).makeSQL(for: SQLiteDialect()).sql, [.integer(1)]
         ).compactMap { $0.get(3, as: String.self) }
         #expect(!links.contains { $0.hasPrefix("SCAN framework_companies") }, "\(links)")
         #expect(links.contains { $0.contains("framework_companies_company_id") }, "\(links)")

@@ -1,4 +1,5 @@
 import CatalogKit
+import CatalogSQLite
 import Foundation
 import Testing
 

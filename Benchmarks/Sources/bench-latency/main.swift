@@ -9,6 +9,7 @@
 
 import BenchSupport
 import CatalogKit
+import CatalogSQLite
 
 #if canImport(Glibc)
     import Glibc

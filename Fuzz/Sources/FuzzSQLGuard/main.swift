@@ -1,4 +1,5 @@
 import CatalogKit
+import CatalogSQLite
 import FuzzSupport
 
 #if canImport(Glibc)
@@ -24,8 +25,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let sql = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     _ = try? session.run(sql, timeout: 0.2) { _ in }
     // The guard held: still two rows, same schema.
-    let count = try? session.db.fetchValue("SELECT count(*) FROM t", as: Int.self)
-    let tables = try? session.db.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
+    let count = try? session.backend.connection.fetchValue("SELECT count(*) FROM t", as: Int.self)
+    let tables = try? session.backend.connection.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
     if count != 2 || tables != 1 { abort() }
     return 0
 }

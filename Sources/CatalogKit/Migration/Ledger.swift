@@ -12,7 +12,9 @@ enum Ledger {
         if try driver.ledgerExists(db) {
             let present = Set(try driver.ledgerColumns(db))
             let missing = columns.filter { !present.contains($0) }
-            if !missing.isEmpty { throw MigrationError.unexpectedLedger(path: driver.location, missingColumns: missing) }
+            if !missing.isEmpty {
+                throw MigrationError.unexpectedLedger(path: driver.location, missingColumns: missing)
+            }
         } else {
             let tables = try driver.tableNames(db)
             if !tables.isEmpty { throw MigrationError.notACatalogDatabase(path: driver.location, tables: tables) }

@@ -35,7 +35,7 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .directoryNotFound(let path):
-            return "migrations directory \(path) does not exist (set it with --migrations or CATALOG_MIGRATIONS)"
+            return "migrations directory \(path) does not exist"
         case .badFileName(let file):
             return "\(file): a migration file must be named <14-digit version>_<snake_case_name>.sql, "
                 + "e.g. 20241124120000_create_frameworks.sql"
@@ -64,11 +64,10 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
                 + "the edit with `catalog migrate repair \(version)`"
         case .missing(let version, let name, let more):
             let others = more > 0 ? " (and \(more) more)" : ""
-            return "migration \(version)_\(name) is applied but its file is missing\(others); restore it, or pass "
-                + "--ignore-missing if it was removed on purpose"
+            return "migration \(version)_\(name) is applied but its file is missing\(others); restore it"
         case .outOfOrder(let files, let newest):
             return "\(files.joined(separator: ", ")) \(files.count == 1 ? "is" : "are") older than the newest "
-                + "applied migration \(newest) (merged from another branch?); apply with --allow-out-of-order"
+                + "applied migration \(newest) (merged from another branch?)"
         case .unknownVersion(let version):
             return "no migration has version \(version)"
         case .notApplied(let version):
@@ -80,7 +79,7 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             return "cannot roll back \(file): its '-- migrate:down' section is empty; nothing was rolled back"
         case .lockTimeout(let path, let seconds):
             return "another catalog process is migrating \(path); gave up after waiting "
-                + "\(Self.formatSeconds(seconds)) for its lock (raise --lock-timeout to wait longer)"
+                + "\(Self.formatSeconds(seconds)) for its lock"
         case .notACatalogDatabase(let path, let tables):
             let shown = tables.prefix(3).joined(separator: ", ") + (tables.count > 3 ? ", ..." : "")
             return "\(path) holds tables (\(shown)) but no schema_migrations ledger: it was not made by catalog, "
@@ -105,7 +104,7 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    static func formatSeconds(_ seconds: Double) -> String {
+    public static func formatSeconds(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
     }
 }

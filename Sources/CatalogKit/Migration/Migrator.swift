@@ -250,12 +250,14 @@ public final class Migrator {
     /// checks as `migrate()`, but without the cross-process lock.
     @discardableResult
     public static func migrate(
-        _ db: any DatabaseConnection, with migrations: [Migration], driver: any MigrationDriver
+        _ db: any DatabaseConnection, with migrations: [Migration], driver: (any MigrationDriver)? = nil
     ) throws -> Report {
+        let driver = driver ?? DatabaseBackend.driver(for: db)
         try Ledger.verify(db, driver)
         try db.execute(driver.ledgerCreateSQL)
         let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(db, driver))
-        return try apply(try selectPending(statuses, options: MigrateOptions()), on: db, driver: driver, onEvent: { _ in })
+        return try apply(
+            try selectPending(statuses, options: MigrateOptions()), on: db, driver: driver, onEvent: { _ in })
     }
 
     // MARK: - New files

@@ -45,11 +45,13 @@ extension AliasOwner {
     /// A predicate on this type: its name or one of its aliases equals `name`, ignoring ASCII case.
     ///
     /// ```sql
-    /// ("name" = ? COLLATE NOCASE OR "id" IN (SELECT "company_id" FROM "company_aliases" WHERE "alias" = ? COLLATE NOCASE))
+    /// ("name" = ? OR "id" IN (SELECT "company_id" FROM "company_aliases" WHERE "alias" = ?)),
+    /// both comparisons ignoring ASCII case as the dialect spells it
     /// ```
     public static func named(_ name: String) -> SQLExpression {
         Column("name").equalsIgnoringCase(name)
-            || Column("id").in(select: aliasForeignKey, from: aliasTable, where: Column("alias").equalsIgnoringCase(name))
+            || Column("id").in(
+                select: aliasForeignKey, from: aliasTable, where: Column("alias").equalsIgnoringCase(name))
     }
 }
 

@@ -17,8 +17,7 @@ public struct BelongsTo<Child, Parent: FetchableRecord & PersistableRecord>: Sen
     /// The parents of `children`, keyed by parent id.
     ///
     /// ```sql
-    /// -- SQLite
-    /// SELECT ... FROM "languages" WHERE "id" IN (SELECT value FROM json_each(?))
+    /// SELECT ... FROM "languages" WHERE "id" IN (<the ids, bound as one list parameter>)
     /// ```
     public func load(for children: [Child], _ db: any DatabaseConnection) throws -> [Int64: Parent] {
         let ids = Set(children.compactMap(value))
@@ -54,9 +53,8 @@ public struct HasMany<Parent: PersistableRecord, Child: FetchableRecord & TableR
     /// The children of every parent in `parents`, keyed by parent id, in ONE statement.
     ///
     /// ```sql
-    /// -- SQLite
     /// SELECT "id", ..., "language_id" FROM "frameworks"
-    /// WHERE "language_id" IN (SELECT value FROM json_each(?)) ORDER BY ...
+    /// WHERE "language_id" IN (<the ids, bound as one list parameter>) ORDER BY ...
     /// ```
     public func load(for parents: [Parent], _ db: any DatabaseConnection) throws -> [Int64: [Child]] {
         let ids = parents.compactMap(\.id)
@@ -69,7 +67,9 @@ public struct HasMany<Parent: PersistableRecord, Child: FetchableRecord & TableR
             + "FROM \(context.quote(Child.databaseTableName)) AS \(context.quote("child"))"
         sql += " WHERE \(membership.render(&context))"
         if !Child.defaultOrdering.isEmpty {
-            sql += " ORDER BY " + Child.defaultOrdering.map { $0.render(context, qualifiedBy: "child") }.joined(separator: ", ")
+            sql +=
+                " ORDER BY "
+                + Child.defaultOrdering.map { $0.render(context, qualifiedBy: "child") }.joined(separator: ", ")
         }
         return try groupedByOwner(sql: sql, arguments: context.arguments, db)
     }
@@ -100,9 +100,8 @@ public struct LinkTable: Sendable, Hashable {
     /// Links `leftID` to each of `rightIDs`; existing links are kept.
     ///
     /// ```sql
-    /// -- SQLite
     /// INSERT INTO "framework_companies" ("framework_id", "company_id")
-    /// SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING
+    /// SELECT ?, <each id of one list parameter> WHERE true ON CONFLICT DO NOTHING
     /// ```
     public func attach(_ rightIDs: some Collection<Int64>, toID leftID: Int64, _ db: any DatabaseConnection) throws {
         if rightIDs.isEmpty { return }
@@ -145,7 +144,8 @@ public struct LinkTable: Sendable, Hashable {
     /// "id" IN (SELECT "framework_id" FROM "framework_companies" WHERE "company_id" = ?)
     /// ```
     public func leftLinked(toAnyOf rightIDs: [Int64]) -> SQLExpression {
-        let condition = rightIDs.count == 1 ? Column(rightKey) == rightIDs[0] : Column(rightKey).in(rightIDs.map { .integer($0) })
+        let condition =
+            rightIDs.count == 1 ? Column(rightKey) == rightIDs[0] : Column(rightKey).in(rightIDs.map { .integer($0) })
         return Column("id").in(select: leftKey, from: name, where: condition)
     }
 
@@ -209,10 +209,9 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
     /// The right records of every left record, keyed by left id, in ONE statement.
     ///
     /// ```sql
-    /// -- SQLite
     /// SELECT "right"."id", "right"."name", "link"."framework_id"
     /// FROM "companies" AS "right" JOIN "framework_companies" AS "link" ON "link"."company_id" = "right"."id"
-    /// WHERE "link"."framework_id" IN (SELECT value FROM json_each(?)) ORDER BY ...
+    /// WHERE "link"."framework_id" IN (<the ids, bound as one list parameter>) ORDER BY ...
     /// ```
     public func load(for lefts: [Left], _ db: any DatabaseConnection) throws -> [Int64: [Right]] {
         let ids = lefts.compactMap(\.id)
@@ -226,7 +225,9 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
             + " JOIN \(context.quote(link.name)) AS \(context.quote("link")) ON \(Column(link.rightKey, table: "link").render(context)) = \(Column("id", table: "right").render(context))"
         sql += " WHERE \(membership.render(&context))"
         if !Right.defaultOrdering.isEmpty {
-            sql += " ORDER BY " + Right.defaultOrdering.map { $0.render(context, qualifiedBy: "right") }.joined(separator: ", ")
+            sql +=
+                " ORDER BY "
+                + Right.defaultOrdering.map { $0.render(context, qualifiedBy: "right") }.joined(separator: ", ")
         }
         return try groupedByOwner(sql: sql, arguments: context.arguments, db)
     }

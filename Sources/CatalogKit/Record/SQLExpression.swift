@@ -7,10 +7,8 @@ import CatalogDatabase
 /// ```swift
 /// Column("name").equalsIgnoringCase("o'reilly") && Column("year") >= 2005
 /// ```
-/// ```sql
-/// -- SQLite
-/// ("name" = ? COLLATE NOCASE AND "year" >= ?)
-/// ```
+/// renders as `("name" = ? AND "year" >= ?)`, the first comparison ignoring ASCII case in the
+/// dialect's own spelling.
 public struct SQLExpression: Sendable, Equatable {
     indirect enum Node: Sendable, Equatable {
         /// Raw SQL with `?` placeholders, each rewritten to the dialect's own.
@@ -180,7 +178,7 @@ public struct Column: Sendable, Equatable {
     /// `column IS NULL`.
     public var isNull: SQLExpression { SQLExpression(.isNull(self)) }
 
-    /// Equal to `text`, ignoring the case of ASCII letters (SQLite: `column = ? COLLATE NOCASE`).
+    /// Equal to `text`, ignoring the case of ASCII letters (`SQLDialect.equalsIgnoringCase`).
     public func equalsIgnoringCase(_ text: String) -> SQLExpression {
         SQLExpression(.equalsIgnoringCase(self, text))
     }
@@ -191,7 +189,7 @@ public struct Column: Sendable, Equatable {
     }
 
     /// `column IN (...)`. An empty list is false. Integer and text lists bind as ONE parameter
-    /// (SQLite: `IN (SELECT value FROM json_each(?))`), so a list of any length is one statement,
+    /// (`SQLDialect.listSource`), so a list of any length is one statement,
     /// never above the backend's parameter limit; mixed lists bind one placeholder per value.
     public func `in`(_ values: [DatabaseValue]) -> SQLExpression {
         SQLExpression(.membership(self, values, ignoringCase: false))

@@ -5,35 +5,39 @@ import CatalogDatabase
 /// errors placed at their line and column. What may run at all is the backend's to enforce
 /// (`ScriptSession`; for SQLite, `SQLiteScriptSession`).
 public final class SQLSession {
-    /// Why a statement did not run.
+    /// Why a statement did not run. The descriptions name no command-line option; the CLI adds
+    /// its own hints (`--write`, `--timeout`, `--param`).
     public enum Failure: Error, Equatable, CustomStringConvertible {
-        /// The authorizer refused it; `action` says what it would have done.
+        /// The backend refused it; `action` says what it would have done.
         case refused(statement: Int, action: String, writeAllowed: Bool)
-        /// It ran longer than the timeout.
+        /// It ran past the time limit of the script.
         case timedOut(statement: Int, seconds: Double)
         /// Ctrl-C.
         case interrupted(statement: Int)
         /// The database's own error, with the 1-based line and column of the position it blames.
         case sqlite(statement: Int, message: String, line: Int, column: Int, excerpt: String, caret: Int)
-        /// `--param` values do not match the statements' `?`s.
-        case parameters(String)
+        /// A statement has more placeholders than there are values left to bind.
+        case tooFewParameters(statement: Int, needed: Int, left: Int)
+        /// Values were left over after the last statement.
+        case unusedParameters(Int)
 
         public var description: String {
             switch self {
             case .refused(let statement, let action, let writeAllowed):
                 return writeAllowed
-                    ? "statement \(statement) was refused: \(action) is not allowed, even with --write"
-                    : "statement \(statement) would modify the catalog or reach outside it (\(action)); "
-                        + "run with --write to allow changes"
+                    ? "statement \(statement) was refused: \(action) is not allowed, even with writes allowed"
+                    : "statement \(statement) would modify the catalog or reach outside it (\(action))"
             case .timedOut(let statement, let seconds):
                 return
-                    "statement \(statement) was stopped after the --timeout of \(MigrationError.formatSeconds(seconds))"
+                    "statement \(statement) was stopped after the time limit of \(MigrationError.formatSeconds(seconds))"
             case .interrupted(let statement):
                 return "statement \(statement) was interrupted"
             case .sqlite(let statement, let message, let line, let column, _, _):
                 return "statement \(statement), line \(line), column \(column): \(message)"
-            case .parameters(let message):
-                return message
+            case .tooFewParameters(let statement, let needed, let left):
+                return "statement \(statement) has \(needed) parameters but only \(left) values are left"
+            case .unusedParameters(let count):
+                return "\(count) parameter values were not used by any statement"
             }
         }
 
@@ -107,9 +111,7 @@ public final class SQLSession {
                 running = true
                 let needed = statement.parameterCount
                 guard remaining.count >= needed else {
-                    throw Failure.parameters(
-                        "statement \(number) has \(needed) parameters but only \(remaining.count) --param values are left"
-                    )
+                    throw Failure.tooFewParameters(statement: number, needed: needed, left: remaining.count)
                 }
                 try statement.bind(remaining.prefix(needed).map { .text($0) })
                 remaining = remaining.dropFirst(needed)
@@ -126,12 +128,13 @@ public final class SQLSession {
             throw translate(error, script: script, statement: failing, timeout: timeout, deadline: deadline, clock)
         }
         if !remaining.isEmpty {
-            throw Failure.parameters("\(remaining.count) --param values were not used by any statement")
+            throw Failure.unusedParameters(remaining.count)
         }
     }
 
     private func translate(
-        _ error: any DatabaseError, script: String, statement: Int, timeout: Double?, deadline: ContinuousClock.Instant?,
+        _ error: any DatabaseError, script: String, statement: Int, timeout: Double?,
+        deadline: ContinuousClock.Instant?,
         _ clock: ContinuousClock
     ) -> Error {
         if let refusal = backend.refusal(for: error) {

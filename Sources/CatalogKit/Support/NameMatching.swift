@@ -1,4 +1,4 @@
-/// How catalog compares names: ignoring the case of ASCII letters, as SQLite's NOCASE collation
+/// How catalog compares names: ignoring the case of ASCII letters, as the name columns' collation
 /// does, and suggesting the nearest known name for a misspelt one.
 public enum NameMatching {
     /// `byte` lowercased if it is an ASCII capital letter (UTF-8 bytes of other characters are

@@ -1,4 +1,5 @@
 import CatalogKit
+import CatalogSQLite
 import Testing
 
 /// The README's library example, compiled with nothing but `import CatalogKit`.

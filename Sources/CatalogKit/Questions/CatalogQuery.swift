@@ -241,7 +241,7 @@ public struct CatalogQuery {
     private func names(_ records: [some Nameable]?) -> [String] {
         guard let records, !records.isEmpty else { return [] }
         var keyed = records.map { (key: NameMatching.key($0.name), name: $0.name) }
-        // By bytes, as SQLite's NOCASE orders (and without Unicode-aware String comparison).
+        // By bytes, as the name columns' case-insensitive collation orders (and without Unicode-aware String comparison).
         keyed.sort {
             $0.key == $1.key
                 ? $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)

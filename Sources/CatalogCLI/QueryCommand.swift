@@ -57,7 +57,7 @@ struct ReadingOptions: ParsableArguments {
 }
 
 /// `catalog query [frameworks|companies|features|languages] --company ...`: relationship questions.
-struct Query: ParsableCommand {
+struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Answer relationship questions: which frameworks a company uses, and the reverse.",

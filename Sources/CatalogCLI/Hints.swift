@@ -1,0 +1,44 @@
+import CatalogKit
+import CatalogSeeds
+
+/// The command-line options that answer a library error. The library's messages name no option
+/// (a Swift caller has none); the CLI adds the one that helps.
+enum Hints {
+    /// What to add to a migration error's message.
+    static func hint(for error: MigrationError) -> String {
+        switch error {
+        case .directoryNotFound: return " (set it with --migrations or CATALOG_MIGRATIONS)"
+        case .missing: return ", or pass --ignore-missing if it was removed on purpose"
+        case .outOfOrder: return "; apply with --allow-out-of-order"
+        case .lockTimeout: return " (raise --lock-timeout to wait longer)"
+        default: return ""
+        }
+    }
+
+    /// What to add to a seed setup error's message.
+    static func hint(for error: SeedSetupError) -> String {
+        switch error {
+        case .seedsNotFound: return " (set it with --seeds or CATALOG_SEEDS)"
+        default: return ""
+        }
+    }
+
+    /// A `catalog sql` failure in the words of its options.
+    static func message(for failure: SQLSession.Failure) -> String {
+        switch failure {
+        case .refused(let statement, let action, let writeAllowed):
+            return writeAllowed
+                ? "statement \(statement) was refused: \(action) is not allowed, even with --write"
+                : "statement \(statement) would modify the catalog or reach outside it (\(action)); "
+                    + "run with --write to allow changes"
+        case .timedOut(let statement, let seconds):
+            return "statement \(statement) was stopped after the --timeout of \(MigrationError.formatSeconds(seconds))"
+        case .tooFewParameters(let statement, let needed, let left):
+            return "statement \(statement) has \(needed) parameters but only \(left) --param values are left"
+        case .unusedParameters(let count):
+            return "\(count) --param values were not used by any statement"
+        case .interrupted, .sqlite:
+            return failure.description
+        }
+    }
+}
