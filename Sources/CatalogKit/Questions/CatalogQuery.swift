@@ -140,7 +140,7 @@ public struct CatalogQuery {
             query = query.filter(Company.frameworks.containing(anyOf: ids))
         }
         let companies = try query.fetchAll(db)
-        let used = try Company.frameworks.load(for: companies, db)
+        let used = try Company.frameworks.load(for: companies, db, ordered: false)
         return companies.map { Related(name: $0.name, frameworks: names(used[$0.id ?? -1])) }
     }
 
@@ -157,8 +157,8 @@ public struct CatalogQuery {
             query = query.filter(Self.offered(byAnyOf: ids))
         }
         let features = try query.fetchAll(db)
-        let listing = try Feature.frameworks.load(for: features, db)
-        let mentioning = try Feature.mentionedBy.load(for: features, db)
+        let listing = try Feature.frameworks.load(for: features, db, ordered: false)
+        let mentioning = try Feature.mentionedBy.load(for: features, db, ordered: false)
         return features.map { feature in
             let id = feature.id ?? -1
             return Related(name: feature.name, frameworks: names((listing[id] ?? []) + (mentioning[id] ?? [])))
@@ -225,32 +225,31 @@ public struct CatalogQuery {
         }
         let languages = try load(.language) { try Framework.language.load(for: frameworks, db) }
         let aliases = try load(.aliases) { try Framework.aliases.load(for: frameworks, db) }
-        let features = try load(.features) { try Framework.features.load(for: frameworks, db) }
-        let capabilities = try load(.capabilities) { try Framework.capabilities.load(for: frameworks, db) }
-        let companies = try load(.companies) { try Framework.companies.load(for: frameworks, db) }
+        // Names only, in the database's order: `names(_:)` sorts each list (a card can list
+        // thousands of companies, and whole records cost an allocation each).
+        let features = try load(.features) {
+            try Framework.features.loadColumn("name", as: String.self, for: frameworks, db)
+        }
+        let capabilities = try load(.capabilities) {
+            try Framework.capabilities.loadColumn("name", as: String.self, for: frameworks, db)
+        }
+        let companies = try load(.companies) {
+            try Framework.companies.loadColumn("name", as: String.self, for: frameworks, db)
+        }
         return frameworks.map { framework in
             let id = framework.id ?? -1
             return FrameworkDetails(
                 framework: framework, language: languages[framework.languageID]?.name,
-                aliases: (aliases[id] ?? []).map(\.alias), features: names(features[id]),
-                capabilities: names(capabilities[id]), companies: names(companies[id]))
+                aliases: (aliases[id] ?? []).map(\.alias), features: NameMatching.sortedUnique(features[id] ?? []),
+                capabilities: NameMatching.sortedUnique(capabilities[id] ?? []),
+                companies: NameMatching.sortedUnique(companies[id] ?? []))
         }
     }
 
-    /// Distinct names, sorted ignoring ASCII case (each key computed once).
+    /// Distinct names, sorted ignoring ASCII case.
     private func names(_ records: [some Nameable]?) -> [String] {
-        guard let records, !records.isEmpty else { return [] }
-        var keyed = records.map { (key: NameMatching.key($0.name), name: $0.name) }
-        // By bytes, as the name columns' case-insensitive collation orders (and without Unicode-aware String comparison).
-        keyed.sort {
-            $0.key == $1.key
-                ? $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
-                : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
-        }
-        var names: [String] = []
-        names.reserveCapacity(keyed.count)
-        for entry in keyed where names.last != entry.name { names.append(entry.name) }
-        return names
+        guard let records else { return [] }
+        return NameMatching.sortedUnique(records.map(\.name))
     }
 
     /// The ids of records named (or aliased) `names`; an unknown name throws with a suggestion.

@@ -213,7 +213,10 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
     /// FROM "companies" AS "right" JOIN "framework_companies" AS "link" ON "link"."company_id" = "right"."id"
     /// WHERE "link"."framework_id" IN (<the ids, bound as one list parameter>) ORDER BY ...
     /// ```
-    public func load(for lefts: [Left], _ db: any DatabaseConnection) throws -> [Int64: [Right]] {
+    ///
+    /// With `ordered: false` the rows come in the database's order, for a caller that sorts
+    /// them itself (SQLite then skips a sort of every row it found).
+    public func load(for lefts: [Left], _ db: any DatabaseConnection, ordered: Bool = true) throws -> [Int64: [Right]] {
         let ids = lefts.compactMap(\.id)
         if ids.isEmpty { return [:] }
         var context = SQLRenderContext(dialect: db.dialect)
@@ -224,12 +227,44 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
             + "FROM \(context.quote(Right.databaseTableName)) AS \(context.quote("right"))"
             + " JOIN \(context.quote(link.name)) AS \(context.quote("link")) ON \(Column(link.rightKey, table: "link").render(context)) = \(Column("id", table: "right").render(context))"
         sql += " WHERE \(membership.render(&context))"
-        if !Right.defaultOrdering.isEmpty {
+        if ordered && !Right.defaultOrdering.isEmpty {
             sql +=
                 " ORDER BY "
                 + Right.defaultOrdering.map { $0.render(context, qualifiedBy: "right") }.joined(separator: ", ")
         }
         return try groupedByOwner(sql: sql, arguments: context.arguments, db)
+    }
+
+    /// One column of the right records of every left record, keyed by left id, in ONE
+    /// statement and in the database's order: what a listing of names needs, without decoding
+    /// whole records.
+    ///
+    /// ```sql
+    /// SELECT "right"."name", "link"."framework_id"
+    /// FROM "companies" AS "right" JOIN "framework_companies" AS "link" ON "link"."company_id" = "right"."id"
+    /// WHERE "link"."framework_id" IN (<the ids, bound as one list parameter>)
+    /// ```
+    public func loadColumn<Value: DatabaseValueConvertible>(
+        _ column: String, as type: Value.Type = Value.self, for lefts: [Left], _ db: any DatabaseConnection
+    ) throws -> [Int64: [Value]] {
+        let ids = lefts.compactMap(\.id)
+        if ids.isEmpty { return [:] }
+        var context = SQLRenderContext(dialect: db.dialect)
+        let owner = Column(link.leftKey, table: "link")
+        let membership = ids.count == 1 ? owner == ids[0] : owner.in(ids.map { .integer($0) })
+        let sql =
+            "SELECT \(Column(column, table: "right").render(context)), \(owner.render(context)) "
+            + "FROM \(context.quote(Right.databaseTableName)) AS \(context.quote("right"))"
+            + " JOIN \(context.quote(link.name)) AS \(context.quote("link")) ON \(Column(link.rightKey, table: "link").render(context)) = \(Column("id", table: "right").render(context))"
+            + " WHERE \(membership.render(&context))"
+        var grouped: [Int64: [Value]] = [:]
+        try db.cachedStatement(sql: sql).forEachRow(context.arguments) { statement in
+            guard let value = Value.fromDatabaseValue(statement.value(at: 0)) else {
+                throw RowDecodingError(column: column, expected: "\(Value.self)", found: statement.value(at: 0))
+            }
+            grouped[statement.int64(at: 1), default: []].append(value)
+        }
+        return grouped
     }
 
     // MARK: - Links
