@@ -190,20 +190,23 @@ struct DatabaseStepRunner: StepRunner {
 
     /// The first `count` words of `sql`, uppercased, skipping white space, punctuation and comments.
     static func leadingWords(_ sql: String, count: Int) -> [String] {
+        // A word is ASCII letters, `_` and non-ASCII text, starting with a letter or non-ASCII text.
+        func isWordByte(_ byte: UInt8) -> Bool { byte >= 0x80 || byte == 0x5F || isLetter(byte) }
+        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
         var words: [String] = []
-        var rest = Substring(sql)
-        while words.count < count, !rest.isEmpty {
-            if rest.hasPrefix("--") {
-                rest = rest.drop(while: { $0 != "\n" })
-            } else if rest.hasPrefix("/*") {
-                guard let end = rest.firstRange(of: "*/") else { break }
-                rest = rest[end.upperBound...]
-            } else if let first = rest.first, first.isLetter {
-                let word = rest.prefix(while: { $0.isLetter || $0 == "_" })
-                words.append(word.uppercased())
-                rest = rest.dropFirst(word.count)
-            } else {
-                rest = rest.dropFirst()
+        var sql = sql
+        sql.withUTF8 { bytes in
+            var index = 0
+            while words.count < count {
+                index = SQLText.skipSpaceAndComments(bytes, from: index)
+                guard index < bytes.count else { break }
+                guard bytes[index] >= 0x80 || isLetter(bytes[index]) else {
+                    index += 1
+                    continue
+                }
+                let start = index
+                while index < bytes.count && isWordByte(bytes[index]) { index += 1 }
+                words.append(String(decoding: bytes[start..<index], as: UTF8.self).uppercased())
             }
         }
         return words
