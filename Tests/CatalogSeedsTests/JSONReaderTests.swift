@@ -25,8 +25,8 @@ import Testing
         try JSONReader.parse(Array(text.utf8), file: "seeds/things.json", maxDepth: maxDepth)
     }
 
-    func parseError(_ bytes: [UInt8], maxDepth: Int = 100) -> SeedSyntaxError? {
-        do throws(SeedSyntaxError) {
+    func parseError(_ bytes: [UInt8], maxDepth: Int = 100) -> SeedIssue? {
+        do throws(SeedIssue) {
             _ = try JSONReader.parse(bytes, file: "seeds/things.json", maxDepth: maxDepth)
             return nil
         } catch {
@@ -191,7 +191,7 @@ import Testing
         let error = parseError(Array(failure.json.utf8))
         #expect(
             error
-                == SeedSyntaxError(
+                == SeedIssue(
                     file: "seeds/things.json", location: SourceLocation(line: failure.line, column: failure.column),
                     message: failure.message))
     }
@@ -200,7 +200,7 @@ import Testing
         let truncated: [UInt8] = Array("[\"é\",\n  \"a".utf8) + [0xC3, 0x28] + Array("\"]".utf8)
         #expect(
             parseError(truncated)
-                == SeedSyntaxError(
+                == SeedIssue(
                     file: "seeds/things.json", location: SourceLocation(line: 2, column: 5), message: "invalid UTF-8"))
         let cases: [[UInt8]] = [
             [0x22, 0xFF, 0x22],  // never valid
@@ -225,7 +225,7 @@ import Testing
         let arrays = parseError(Array(String(repeating: "[", count: 10_000).utf8))
         #expect(
             arrays
-                == SeedSyntaxError(
+                == SeedIssue(
                     file: "seeds/things.json", location: SourceLocation(line: 1, column: 101),
                     message: "nesting deeper than 100 levels"))
         let objects = parseError(Array(String(repeating: "{\"a\":", count: 10_000).utf8))
