@@ -249,6 +249,46 @@ import Testing
         #expect(try parse(deep, maxDepth: 10_000).location == SourceLocation(line: 1, column: 1))
     }
 
+    @Test func largeArraysAndObjectsParseInLinearTime() throws {
+        // Appending to an open container used to copy it: 200,000 elements took minutes.
+        let count = 200_000
+        let flat = "[" + Array(repeating: "0", count: count).joined(separator: ",") + "]"
+        guard case .sequence(let items) = try parse(flat).value else {
+            Issue.record("not an array")
+            return
+        }
+        #expect(items.count == count)
+        #expect(items.last?.location == SourceLocation(line: 1, column: 2 * count))
+
+        // 40,000 records, one per line as in a seed file (the issue's case: 10.9 s before).
+        let recordCount = 40_000
+        let records = (0..<recordCount).map { "  {\"name\": \"Company \($0)\", \"aliases\": [\"C\($0)\"]}" }
+        let document = "{\"companies\": [\n" + records.joined(separator: ",\n") + "\n]}"
+        guard case .mapping(let pairs) = try parse(document).value,
+            case .sequence(let companies) = pairs.first?.value.value
+        else {
+            Issue.record("not a mapping of a list")
+            return
+        }
+        #expect(companies.count == recordCount)
+        guard case .mapping(let last) = companies.last?.value else {
+            Issue.record("not a mapping")
+            return
+        }
+        #expect(last.map(\.key.value) == [.scalar("name", isPlain: false), .scalar("aliases", isPlain: false)])
+        #expect(last.first?.value.value == .scalar("Company \(recordCount - 1)", isPlain: false))
+        #expect(last.first?.value.location == SourceLocation(line: recordCount + 1, column: 12))
+    }
+
+    @Test func aMillionOpenBracketsAreRefusedAtTheLimit() {
+        let error = parseError(Array(String(repeating: "[", count: 1_000_000).utf8))
+        #expect(error?.location == SourceLocation(line: 1, column: 101))
+        #expect(error?.message == "nesting deeper than 100 levels")
+        // Siblings do not count as depth: many short arrays side by side are fine.
+        let siblings = "[" + Array(repeating: "[[0]]", count: 50_000).joined(separator: ",") + "]"
+        #expect((try? parse(siblings)) != nil)
+    }
+
     @Test func errorsDescribeFileLineAndColumn() {
         let error = parseError(Array("{\n  \"a\": tru\n}".utf8))
         #expect(error?.description == "seeds/things.json:2:8: unexpected word 'tru' (strings need double quotes)")
