@@ -465,9 +465,14 @@ struct CSVMachine {
     private mutating func endRecord() throws(SeedIssue) -> RawRecord {
         try endField()
         let record = RawRecord(fields: fields, line: recordLine, locations: locations, isQuoted: isQuoted)
+        // The next record most likely has as many fields: no regrowth while it is read.
+        let count = fields.count
         fields = []
+        fields.reserveCapacity(count)
         locations = []
+        locations.reserveCapacity(count)
         isQuoted = []
+        isQuoted.reserveCapacity(count)
         state = .recordStart
         return record
     }
