@@ -28,6 +28,13 @@ let package = Package(
                 "BenchSupport", .product(name: "CatalogKit", package: catalogPackage),
                 .product(name: "CatalogSQLite", package: catalogPackage),
             ]),
+        // The seed readers (JSON, YAML, CSV) timed in-process on generated files.
+        .executableTarget(
+            name: "bench-parse",
+            dependencies: [
+                "BenchSupport", .product(name: "CatalogKit", package: catalogPackage),
+                .product(name: "CatalogSeeds", package: catalogPackage),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@
 # The benchmark suite (issue 8). Run on demand, never in CI:
 #
 #   Benchmarks/run.sh [small|medium|large]        (default small)
+#   Benchmarks/run.sh formats                      (only e) below, printed, docs untouched)
 #
 # 1. Builds release binaries: catalog (plain `swift build -c release`, scratch .build-release),
 #    catalog linked fully statically (--static-swift-stdlib -Xswiftc -static-executable, scratch
@@ -17,7 +18,11 @@
 #       running the equivalent SQL (answers checked equal first), plus bench-latency in-process;
 #    c) migrate: 500 generated migration files, `catalog migrate` vs. sqlite3 running the same
 #       SQL with the same ledger rows, one BEGIN IMMEDIATE ... COMMIT per migration;
-#    d) start-up: `catalog --help` vs. `sqlite3 --version`.
+#    d) start-up: `catalog --help` vs. `sqlite3 --version`;
+#    e) seed formats: `catalog seed` of the same 100,000 companies as CSV, JSON and YAML
+#       (generated once into Benchmarks/data/formats; the three databases are checked to hold the
+#       same rows), and bench-parse timing the readers alone, with JSON arrays `[0,0,...]` of
+#       25,000, 100,000 and 200,000 elements.
 # 4. Writes docs/benchmarks.md (everything after the line `<!-- analysis -->` is kept) and
 #    Benchmarks/data/<size>/results/ (bench-ab's TSV files, the raw printouts).
 #
@@ -31,10 +36,10 @@ set -euo pipefail
 
 size=${1:-small}
 case "$size" in
-small | medium) seed_pairs=5 ;;
+small | medium | formats) seed_pairs=5 ;;
 large) seed_pairs=3 ;;
 *)
-    echo "usage: Benchmarks/run.sh [small|medium|large]" >&2
+    echo "usage: Benchmarks/run.sh [small|medium|large|formats]" >&2
     exit 2
     ;;
 esac
@@ -59,29 +64,18 @@ log "tools and builds"
 command -v sqlite3 >/dev/null 2>&1 || "$root/scripts/bootstrap.sh"
 command -v sha256sum >/dev/null 2>&1 || die "sha256sum is missing (coreutils)"
 
-for product in bench-generate bench-ab bench-latency; do
+for product in bench-generate bench-ab bench-latency bench-parse; do
     swift build -c release --package-path "$root/Benchmarks" --scratch-path "$root/.build-bench" \
         --product "$product" >&2
 done
 bench=$root/.build-bench/release
 swift build -c release --package-path "$src" --scratch-path "$root/.build-release" --product catalog >&2
 catalog=$root/.build-release/release/catalog
-swift build -c release --package-path "$src" --scratch-path "$root/.build-static" --product catalog \
-    --static-swift-stdlib -Xswiftc -static-executable >&2
-static=$root/.build-static/release/catalog
 migrations=$src/Migrations
-
-# ---------------------------------------------------------------------------------------------
-log "data set ($size)"
-seeds=$data/seeds
-if [ -f "$data/seeds.sha256" ] && (cd "$seeds" 2>/dev/null && sha256sum --quiet -c "$data/seeds.sha256"); then
-    echo "seeds present and unchanged: $seeds" >&2
-else
-    rm -rf "$seeds"
-    "$bench/bench-generate" "$size" "$seeds"
-    (cd "$seeds" && sha256sum -- *.csv) >"$data/seeds.sha256"
+rev=${CATALOG_REV:-$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+if [ -z "${CATALOG_REV:-}" ] && [ -n "$(git -C "$src" status --porcelain -- Sources Package.swift Migrations 2>/dev/null)" ]; then
+    rev="$rev + uncommitted changes in Sources/"
 fi
-count_rows() { echo $(($(wc -l <"$seeds/$1.csv") - 1)); }
 
 # Every table's row count and a checksum of its rows (all columns, sorted), one line per table.
 # The ledger's applied_at and duration_ms are left out: they differ between any two runs.
@@ -126,6 +120,104 @@ mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
 fmt_ms() { awk -v v="$1" 'BEGIN { printf (v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f"), v }'; }
 fmt_ratio() { awk -v v="$1" 'BEGIN { printf "%.2f", v }'; }
 commas() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+
+verdict() { # value op limit
+    if awk -v v="$1" -v l="$3" "BEGIN { exit !(v $2 l) }"; then echo "met"; else echo "**not met**"; fi
+}
+ms() { fmt_ms "$(field "$1" "$2" median_ms)"; }
+ms_of() { fmt_ms "$(field "$1" "$2" "$3")"; }
+ratio() { fmt_ratio "$(field "$1" "$2" ratio)"; }
+rss() { mb "$(field "$1" "$2" peak_rss_kb)"; }
+floor_mb() { mb "$(awk -F'\t' '$1 == "#floor_rss_kb" { print $2 }' "$1")"; }
+
+# ---------------------------------------------------------------------------------------------
+# e) seed formats: defined here, run after d) (or alone with `run.sh formats`).
+formats() {
+    log "e) seed formats: 100,000 companies as CSV, JSON and YAML"
+    local fdata=$root/Benchmarks/data/formats stamp="bench-generate formats 100000, format 1" format
+    if [ "$(cat "$fdata/stamp" 2>/dev/null)" != "$stamp" ]; then
+        rm -rf "$fdata/csv" "$fdata/json" "$fdata/yaml"
+        mkdir -p "$fdata"
+        "$bench/bench-generate" formats 100000 "$fdata"
+        echo "$stamp" >"$fdata/stamp"
+    fi
+    local ftemplate=$work/formats-template.sqlite3 frun=$work/formats-run.sqlite3
+    rm -f "$ftemplate" "$ftemplate"-*
+    "$catalog" migrate --migrations "$migrations" --database "$ftemplate" >/dev/null
+    sqlite3 "$ftemplate" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+    rm -f "$ftemplate-lock" "$ftemplate-wal" "$ftemplate-shm"
+    for format in csv json yaml; do
+        rm -f "$work/formats-$format.sqlite3" "$work/formats-$format.sqlite3"-*
+        cp "$ftemplate" "$work/formats-$format.sqlite3"
+        "$catalog" seed --seeds "$fdata/$format" --database "$work/formats-$format.sqlite3" \
+            --migrations "$migrations" >/dev/null
+    done
+    same_contents formats-json "$work/formats-csv.sqlite3" "$work/formats-json.sqlite3"
+    same_contents formats-yaml "$work/formats-csv.sqlite3" "$work/formats-yaml.sqlite3"
+    "$bench/bench-ab" --runs 5 --warmup 1 --tsv "$results/formats.tsv" \
+        --before "rm -f '$frun' '$frun-wal' '$frun-shm' '$frun-lock' && cp '$ftemplate' '$frun'" \
+        --name csv --name json --name yaml \
+        -- "$catalog" seed --seeds "$fdata/csv" --database "$frun" --migrations "$migrations" \
+        ::: "$catalog" seed --seeds "$fdata/json" --database "$frun" --migrations "$migrations" \
+        ::: "$catalog" seed --seeds "$fdata/yaml" --database "$frun" --migrations "$migrations" |
+        tee "$results/formats.txt"
+    "$bench/bench-parse" --runs 3 "$fdata/csv/companies.csv" "$fdata/json/companies.json" \
+        "$fdata/yaml/companies.yml" | tee "$results/parse.tsv"
+}
+
+# The section of docs/benchmarks.md for e), from results/formats.tsv and results/parse.tsv.
+formats_report() {
+    local tsv=$results/formats.tsv parse=$results/parse.tsv fdata=$root/Benchmarks/data/formats
+    cat <<EOF
+## e) Seed formats
+
+The same 100,000 companies (every third with an alias) as one seed file each:
+\`companies.csv\` ($(du -h "$fdata/csv/companies.csv" | cut -f1)), \`companies.json\` ($(du -h "$fdata/json/companies.json" | cut -f1), one record per
+line) and \`companies.yml\` ($(du -h "$fdata/yaml/companies.yml" | cut -f1)), written by \`bench-generate formats 100000\`.
+\`catalog seed\` of each into a migrated, empty database (reset before every run, untimed); the
+three databases are checked to hold the same rows first. 5 rounds after 1 warm-up; "ratio" is
+each format's time over CSV's in the same round. ($(date -u '+%Y-%m-%d'), catalog $rev,
+\`Benchmarks/run.sh $size\`.)
+
+| format | median | min | max | peak RSS | ratio to CSV |
+|---|---|---|---|---|---|
+| CSV | $(ms "$tsv" csv) ms | $(ms_of "$tsv" csv min_ms) ms | $(ms_of "$tsv" csv max_ms) ms | $(rss "$tsv" csv) MB | 1.00x |
+| JSON | $(ms "$tsv" json) ms | $(ms_of "$tsv" json min_ms) ms | $(ms_of "$tsv" json max_ms) ms | $(rss "$tsv" json) MB | $(ratio "$tsv" json)x |
+| YAML | $(ms "$tsv" yaml) ms | $(ms_of "$tsv" yaml min_ms) ms | $(ms_of "$tsv" yaml max_ms) ms | $(rss "$tsv" yaml) MB | $(ratio "$tsv" yaml)x |
+
+JSON within 1.5x CSV: $(verdict "$(ratio "$tsv" json)" '<=' 1.5).
+
+The readers alone, in-process (\`bench-parse\`, median of 3 runs): a JSON array \`[0,0,...]\` parsed
+into nodes, a YAML or JSON seed file into nodes, a CSV file read record by record.
+
+| input | bytes | elements or records | median | min |
+|---|---|---|---|---|
+$(awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s ms | %s ms |\n", $1, $2, $3, $4, $5 }' "$parse")
+EOF
+}
+
+if [ "$size" = formats ]; then
+    formats
+    formats_report | tee "$results/formats.md"
+    log "done: $results/formats.md"
+    exit 0
+fi
+
+swift build -c release --package-path "$src" --scratch-path "$root/.build-static" --product catalog \
+    --static-swift-stdlib -Xswiftc -static-executable >&2
+static=$root/.build-static/release/catalog
+
+# ---------------------------------------------------------------------------------------------
+log "data set ($size)"
+seeds=$data/seeds
+if [ -f "$data/seeds.sha256" ] && (cd "$seeds" 2>/dev/null && sha256sum --quiet -c "$data/seeds.sha256"); then
+    echo "seeds present and unchanged: $seeds" >&2
+else
+    rm -rf "$seeds"
+    "$bench/bench-generate" "$size" "$seeds"
+    (cd "$seeds" && sha256sum -- *.csv) >"$data/seeds.sha256"
+fi
+count_rows() { echo $(($(wc -l <"$seeds/$1.csv") - 1)); }
 
 # ---------------------------------------------------------------------------------------------
 log "a) seed: catalog seed vs. sqlite3 .import + INSERT ... SELECT"
@@ -353,21 +445,11 @@ log "d) start-up: catalog --help vs. sqlite3 --version"
     --name sqlite3 --name catalog --name catalog-static \
     -- sqlite3 --version ::: "$catalog" --help ::: "$static" --help | tee "$results/startup.txt"
 
+formats
+
 # ---------------------------------------------------------------------------------------------
 log "report: docs/benchmarks.md"
-verdict() { # value op limit
-    if awk -v v="$1" -v l="$3" "BEGIN { exit !(v $2 l) }"; then echo "met"; else echo "**not met**"; fi
-}
-ms() { fmt_ms "$(field "$1" "$2" median_ms)"; }
-ms_of() { fmt_ms "$(field "$1" "$2" "$3")"; }
-ratio() { fmt_ratio "$(field "$1" "$2" ratio)"; }
-rss() { mb "$(field "$1" "$2" peak_rss_kb)"; }
-floor_mb() { mb "$(awk -F'\t' '$1 == "#floor_rss_kb" { print $2 }' "$1")"; }
 
-rev=${CATALOG_REV:-$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)}
-if [ -z "${CATALOG_REV:-}" ] && [ -n "$(git -C "$src" status --porcelain -- Sources Package.swift Migrations 2>/dev/null)" ]; then
-    rev="$rev + uncommitted changes in Sources/"
-fi
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 ram=$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 swift_version=$(swift --version 2>/dev/null | awk 'NR == 1' | sed 's/^Swift version //')
@@ -494,6 +576,8 @@ ledger row with the file's SHA-256, \`COMMIT\`). Checked first: same schema, sam
 | \`sqlite3 --version\` | $(ms "$results/startup.tsv" sqlite3) ms | $(ms_of "$results/startup.tsv" sqlite3 min_ms) ms | $(rss "$results/startup.tsv" sqlite3) MB | 1.00x |
 | \`catalog --help\` | $(ms "$results/startup.tsv" catalog) ms | $(ms_of "$results/startup.tsv" catalog min_ms) ms | $(rss "$results/startup.tsv" catalog) MB | $(ratio "$results/startup.tsv" catalog)x |
 | \`catalog --help\`, static | $(ms "$results/startup.tsv" catalog-static) ms | $(ms_of "$results/startup.tsv" catalog-static min_ms) ms | $(rss "$results/startup.tsv" catalog-static) MB | $(ratio "$results/startup.tsv" catalog-static)x |
+
+$(formats_report)
 
 <!-- analysis -->
 EOF

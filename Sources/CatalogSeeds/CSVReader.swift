@@ -1,18 +1,28 @@
+import CatalogKit
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// One data record of a CSV seed file: its fields, in header order, and the line where it starts.
+/// One data record of a CSV seed file: its fields, in header order, where each starts, and the
+/// line where the record starts.
 public struct CSVRecord: Sendable, Hashable {
     public var fields: [String]
     /// The 1-based line where the record starts (a quoted field may make it span several lines).
     public var line: Int
+    /// Where each field starts: its first character, or its opening quote (for an empty field,
+    /// the comma or line end after it).
+    public var locations: [SourceLocation]
+    /// Whether each field was quoted (`"..."`).
+    public var isQuoted: [Bool]
 
-    public init(fields: [String], line: Int) {
+    public init(fields: [String], line: Int, locations: [SourceLocation] = [], isQuoted: [Bool] = []) {
         self.fields = fields
         self.line = line
+        self.locations = locations
+        self.isQuoted = isQuoted
     }
 }
 
@@ -22,7 +32,7 @@ public struct CSVRecord: Sendable, Hashable {
 /// The first record is the header (required, with unique, non-empty names). Records end with LF or
 /// CRLF; fields may be quoted with `"` and then contain commas, line breaks and doubled quotes.
 /// Every record must have as many fields as the header. A UTF-8 byte order mark is skipped, the
-/// file may end with one empty line, and every other deviation is a ``SeedSyntaxError`` with the
+/// file may end with one empty line, and every other deviation is a ``SeedIssue`` with the
 /// line and column where it is (for an unterminated quoted field: where the quote opened).
 ///
 /// ```swift
@@ -36,24 +46,26 @@ public final class CSVReader {
     public let file: String
     /// The column names of the header row.
     public let header: [String]
+    /// Where each column name starts in the header row.
+    public let headerLocations: [SourceLocation]
     private var cursor: CSVCursor
-    private var failure: SeedSyntaxError?
+    private var failure: SeedIssue?
     private let descriptor: Int32
 
     /// Opens `path` and reads its header row.
-    public convenience init(path: String) throws(SeedSyntaxError) {
+    public convenience init(path: String) throws(SeedIssue) {
         try self.init(path: path, chunkSize: CSVCursor.defaultChunkSize)
     }
 
-    init(path: String, chunkSize: Int) throws(SeedSyntaxError) {
+    init(path: String, chunkSize: Int) throws(SeedIssue) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw SeedSyntaxError(
+            throw SeedIssue(
                 file: path, location: SourceLocation(line: 1, column: 1),
                 message: "cannot open the file: \(CSVCursor.reason(errno))")
         }
         var cursor = CSVCursor(file: path, descriptor: descriptor, bytes: [], chunkSize: chunkSize)
-        do throws(SeedSyntaxError) {
+        do throws(SeedIssue) {
             try cursor.readHeader()
         } catch {
             close(descriptor)
@@ -61,16 +73,18 @@ public final class CSVReader {
         }
         self.file = path
         self.header = cursor.header
+        self.headerLocations = cursor.headerLocations
         self.cursor = cursor
         self.descriptor = descriptor
     }
 
     /// Reads the CSV text `bytes` (a file built into the binary), named `file` in errors.
-    public init(bytes: [UInt8], file: String) throws(SeedSyntaxError) {
+    public init(bytes: [UInt8], file: String) throws(SeedIssue) {
         var cursor = CSVCursor(file: file, descriptor: -1, bytes: bytes, chunkSize: CSVCursor.defaultChunkSize)
         try cursor.readHeader()
         self.file = file
         self.header = cursor.header
+        self.headerLocations = cursor.headerLocations
         self.cursor = cursor
         self.descriptor = -1
     }
@@ -80,9 +94,9 @@ public final class CSVReader {
     }
 
     /// The next data record, or nil at the end of the file.
-    public func next() throws(SeedSyntaxError) -> CSVRecord? {
+    public func next() throws(SeedIssue) -> CSVRecord? {
         if let failure { throw failure }
-        do throws(SeedSyntaxError) {
+        do throws(SeedIssue) {
             return try cursor.nextRecord()
         } catch {
             failure = error
@@ -91,7 +105,7 @@ public final class CSVReader {
     }
 
     /// Parses a whole CSV text held in memory, with the same rules (and code) as the streaming reader.
-    public static func parse(_ bytes: [UInt8], file: String) throws(SeedSyntaxError) -> (
+    public static func parse(_ bytes: [UInt8], file: String) throws(SeedIssue) -> (
         header: [String], records: [CSVRecord]
     ) {
         try parse(bytes, file: file, chunkSize: CSVCursor.defaultChunkSize)
@@ -99,7 +113,7 @@ public final class CSVReader {
 
     /// `parse(_:file:)` feeding the state machine `chunkSize` bytes at a time, so that tests can make
     /// chunk boundaries fall anywhere.
-    static func parse(_ bytes: [UInt8], file: String, chunkSize: Int) throws(SeedSyntaxError) -> (
+    static func parse(_ bytes: [UInt8], file: String, chunkSize: Int) throws(SeedIssue) -> (
         header: [String], records: [CSVRecord]
     ) {
         var cursor = CSVCursor(file: file, descriptor: -1, bytes: bytes, chunkSize: chunkSize)
@@ -117,6 +131,7 @@ struct CSVCursor {
 
     let file: String
     private(set) var header: [String] = []
+    private(set) var headerLocations: [SourceLocation] = []
     private var machine: CSVMachine
     /// The file to read, or -1 to read `bytes`.
     private let descriptor: Int32
@@ -141,39 +156,40 @@ struct CSVCursor {
     static func reason(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
 
     /// Reads and checks the header row.
-    mutating func readHeader() throws(SeedSyntaxError) {
+    mutating func readHeader() throws(SeedIssue) {
         guard let record = try nextRawRecord() else {
-            throw SeedSyntaxError(
+            throw SeedIssue(
                 file: file, location: SourceLocation(line: 1, column: 1),
                 message: "empty file: a CSV seed needs a header row")
         }
-        machine.tracksFieldLocations = false
         var seen: Set<String> = []
         for (index, name) in record.fields.enumerated() {
             let location = record.locations[index]
             if name.isEmpty {
-                throw SeedSyntaxError(file: file, location: location, message: "empty column name in the header")
+                throw SeedIssue(file: file, location: location, message: "empty column name in the header")
             }
             if !seen.insert(name).inserted {
-                throw SeedSyntaxError(
+                throw SeedIssue(
                     file: file, location: location, message: "duplicate column name '\(name)' in the header")
             }
         }
         header = record.fields
+        headerLocations = record.locations
     }
 
     /// The next data record, checked against the header, or nil at the end.
-    mutating func nextRecord() throws(SeedSyntaxError) -> CSVRecord? {
+    mutating func nextRecord() throws(SeedIssue) -> CSVRecord? {
         guard let record = try nextRawRecord() else { return nil }
         guard record.fields.count == header.count else {
-            throw SeedSyntaxError(
+            throw SeedIssue(
                 file: file, location: SourceLocation(line: record.line, column: 1),
                 message: "expected \(header.count) fields (as in the header), found \(record.fields.count)")
         }
-        return CSVRecord(fields: record.fields, line: record.line)
+        return CSVRecord(
+            fields: record.fields, line: record.line, locations: record.locations, isQuoted: record.isQuoted)
     }
 
-    private mutating func nextRawRecord() throws(SeedSyntaxError) -> CSVMachine.RawRecord? {
+    private mutating func nextRawRecord() throws(SeedIssue) -> CSVMachine.RawRecord? {
         while true {
             if chunkPosition == chunkEnd {
                 if reachedEnd { return nil }
@@ -189,7 +205,7 @@ struct CSVCursor {
         }
     }
 
-    private mutating func refill() throws(SeedSyntaxError) {
+    private mutating func refill() throws(SeedIssue) {
         chunkPosition = 0
         if descriptor < 0 {
             let count = min(chunkSize, bytes.count - bytesOffset)
@@ -206,7 +222,7 @@ struct CSVCursor {
                 return
             }
             if errno == EINTR { continue }
-            throw SeedSyntaxError(
+            throw SeedIssue(
                 file: file, location: machine.location, message: "cannot read the file: \(Self.reason(errno))")
         }
     }
@@ -219,8 +235,9 @@ struct CSVMachine {
     struct RawRecord {
         var fields: [String]
         var line: Int
-        /// Where each field starts (only while `tracksFieldLocations`, that is for the header).
+        /// Where each field starts.
         var locations: [SourceLocation]
+        var isQuoted: [Bool]
     }
 
     private enum State {
@@ -249,11 +266,9 @@ struct CSVMachine {
     var maxFieldBytes = 16 * 1024 * 1024
     /// The most fields one record may have: a line of commas must not build millions of strings.
     var maxFields = 10_000
-    var tracksFieldLocations = true
     private var state = State.byteOrderMark(matched: 0)
     /// The location of the next byte.
-    private var line = 1
-    private var column = 1
+    private(set) var location = SourceLocation(line: 1, column: 1)
     /// Continuation bytes still expected by the current UTF-8 sequence, and the range of the next one.
     private var utf8Pending = 0
     private var utf8Low: UInt8 = 0x80
@@ -262,6 +277,7 @@ struct CSVMachine {
     private var field: [UInt8] = []
     private var fields: [String] = []
     private var locations: [SourceLocation] = []
+    private var isQuoted: [Bool] = []
     private var recordLine = 1
     private var fieldStart = SourceLocation(line: 1, column: 1)
     private var openingQuote = SourceLocation(line: 1, column: 1)
@@ -272,10 +288,8 @@ struct CSVMachine {
         self.file = file
     }
 
-    var location: SourceLocation { SourceLocation(line: line, column: column) }
-
     /// Consumes `chunk[start..<end]` until a record is complete; returns the index after the last byte used.
-    mutating func advance(_ chunk: [UInt8], from start: Int, to end: Int) throws(SeedSyntaxError) -> (
+    mutating func advance(_ chunk: [UInt8], from start: Int, to end: Int) throws(SeedIssue) -> (
         next: Int, record: RawRecord?
     ) {
         var index = start
@@ -288,7 +302,7 @@ struct CSVMachine {
     }
 
     /// Ends the input: returns the last record if it had no line break, or throws if the input stops short.
-    mutating func finish() throws(SeedSyntaxError) -> RawRecord? {
+    mutating func finish() throws(SeedIssue) -> RawRecord? {
         if case .byteOrderMark(let matched) = state {
             state = .recordStart
             for byte in Self.byteOrderMark.prefix(matched) { _ = try consume(byte) }
@@ -302,14 +316,15 @@ struct CSVMachine {
         case .quoted:
             throw failure("unterminated quoted field", at: openingQuote)
         case .fieldStart:
-            if tracksFieldLocations { locations.append(location) }
+            locations.append(location)
+            isQuoted.append(false)
             return try endRecord()
         case .unquoted, .quoteInQuoted:
             return try endRecord()
         }
     }
 
-    private mutating func consume(_ byte: UInt8) throws(SeedSyntaxError) -> RawRecord? {
+    private mutating func consume(_ byte: UInt8) throws(SeedIssue) -> RawRecord? {
         if case .byteOrderMark(let matched) = state {
             if byte == Self.byteOrderMark[matched] {
                 state = matched == 2 ? .recordStart : .byteOrderMark(matched: matched + 1)
@@ -329,12 +344,7 @@ struct CSVMachine {
             return nil
         }
         if byte >= 0x80 { try startSequence(byte, at: here) }
-        if byte == Self.lineFeed {
-            line += 1
-            column = 1
-        } else {
-            column += 1
-        }
+        location.advance(past: byte)
         switch state {
         case .byteOrderMark, .recordStart:
             if byte == Self.lineFeed {
@@ -403,9 +413,10 @@ struct CSVMachine {
         return nil
     }
 
-    private mutating func startField(_ byte: UInt8, at here: SourceLocation) throws(SeedSyntaxError) -> RawRecord? {
+    private mutating func startField(_ byte: UInt8, at here: SourceLocation) throws(SeedIssue) -> RawRecord? {
         fieldStart = here
-        if tracksFieldLocations { locations.append(here) }
+        locations.append(here)
+        isQuoted.append(byte == Self.quote)
         switch byte {
         case Self.quote:
             openingQuote = here
@@ -426,32 +437,15 @@ struct CSVMachine {
     }
 
     /// Starts a multi-byte UTF-8 sequence at its lead byte, or throws if the byte cannot lead one.
-    private mutating func startSequence(_ lead: UInt8, at here: SourceLocation) throws(SeedSyntaxError) {
-        utf8Low = 0x80
-        utf8High = 0xBF
-        switch lead {
-        case 0xC2...0xDF: utf8Pending = 1
-        case 0xE0:
-            utf8Pending = 2
-            utf8Low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: utf8Pending = 2
-        case 0xED:
-            utf8Pending = 2
-            utf8High = 0x9F
-        case 0xF0:
-            utf8Pending = 3
-            utf8Low = 0x90
-        case 0xF1...0xF3: utf8Pending = 3
-        case 0xF4:
-            utf8Pending = 3
-            utf8High = 0x8F
-        default:
-            throw failure("invalid UTF-8", at: here)
-        }
+    private mutating func startSequence(_ lead: UInt8, at here: SourceLocation) throws(SeedIssue) {
+        guard let rule = SourceText.UTF8Lead(lead) else { throw failure("invalid UTF-8", at: here) }
+        utf8Pending = rule.continuationCount
+        utf8Low = rule.firstLow
+        utf8High = rule.firstHigh
         sequenceStart = here
     }
 
-    private mutating func append(_ byte: UInt8) throws(SeedSyntaxError) {
+    private mutating func append(_ byte: UInt8) throws(SeedIssue) {
         guard field.count < maxFieldBytes else {
             var hint = ""
             if case .quoted = state { hint = " (is a quote unterminated?)" }
@@ -460,7 +454,7 @@ struct CSVMachine {
         field.append(byte)
     }
 
-    private mutating func endField() throws(SeedSyntaxError) {
+    private mutating func endField() throws(SeedIssue) {
         guard fields.count < maxFields else {
             throw failure("more than \(maxFields) fields in one record", at: fieldStart)
         }
@@ -468,16 +462,22 @@ struct CSVMachine {
         field.removeAll(keepingCapacity: true)
     }
 
-    private mutating func endRecord() throws(SeedSyntaxError) -> RawRecord {
+    private mutating func endRecord() throws(SeedIssue) -> RawRecord {
         try endField()
-        let record = RawRecord(fields: fields, line: recordLine, locations: locations)
+        let record = RawRecord(fields: fields, line: recordLine, locations: locations, isQuoted: isQuoted)
+        // The next record most likely has as many fields: no regrowth while it is read.
+        let count = fields.count
         fields = []
+        fields.reserveCapacity(count)
         locations = []
+        locations.reserveCapacity(count)
+        isQuoted = []
+        isQuoted.reserveCapacity(count)
         state = .recordStart
         return record
     }
 
-    private func failure(_ message: String, at location: SourceLocation) -> SeedSyntaxError {
-        SeedSyntaxError(file: file, location: location, message: message)
+    private func failure(_ message: String, at location: SourceLocation) -> SeedIssue {
+        SeedIssue(file: file, location: location, message: message)
     }
 }

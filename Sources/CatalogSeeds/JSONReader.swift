@@ -1,3 +1,5 @@
+import CatalogKit
+
 /// A strict RFC 8259 JSON parser that produces ``SeedNode`` trees.
 ///
 /// - Objects become `.mapping` nodes whose keys are `.scalar(text, isPlain: false)` nodes; duplicate
@@ -18,8 +20,8 @@ public enum JSONReader {
     ///   - bytes: the file's content, which must be UTF-8.
     ///   - file: the path used in errors.
     ///   - maxDepth: how many arrays and objects may be nested inside one another.
-    /// - Throws: ``SeedSyntaxError`` with the location of the first problem.
-    public static func parse(_ bytes: [UInt8], file: String, maxDepth: Int = 100) throws(SeedSyntaxError) -> SeedNode {
+    /// - Throws: ``SeedIssue`` with the location of the first problem.
+    public static func parse(_ bytes: [UInt8], file: String, maxDepth: Int = 100) throws(SeedIssue) -> SeedNode {
         var parser = JSONSeedParser(bytes: bytes, file: file, maxDepth: maxDepth)
         return try parser.parseDocument()
     }
@@ -81,11 +83,13 @@ private enum JSONByte {
 }
 
 private struct JSONSeedParser {
-    /// An array or object whose closing bracket has not been read yet.
+    /// An array or object whose closing bracket has not been read yet. Its finished children wait
+    /// at the end of the parser's `items` or `members`, from `firstChild` on, so that adding one
+    /// never copies the ones before it.
     private enum Container {
-        case array(SourceLocation, [SeedNode])
-        /// An object, its finished members and the key of the member whose value is being parsed.
-        case object(SourceLocation, [SeedNode.Pair], key: SeedNode)
+        case array(SourceLocation, firstChild: Int)
+        /// An object and the key of the member whose value is being parsed.
+        case object(SourceLocation, firstChild: Int, key: SeedNode)
     }
 
     let bytes: [UInt8]
@@ -93,26 +97,25 @@ private struct JSONSeedParser {
     let maxDepth: Int
     /// The next byte to read.
     private var position = 0
-    private var line = 1
-    /// The index of the first byte of the current line (after the byte order mark on line 1).
-    private var lineStart = 0
-    /// A known column on the current line, so that columns are counted incrementally.
-    private var cachedIndex = 0
-    private var cachedColumn = 1
+    /// Counts lines and columns as the parser moves forward, so each byte is counted once.
+    private var cursor: SourceText.LocationCursor
+    /// The finished elements of the open arrays, innermost last.
+    private var items: [SeedNode] = []
+    /// The finished members of the open objects, innermost last.
+    private var members: [SeedNode.Pair] = []
 
     init(bytes: [UInt8], file: String, maxDepth: Int) {
         self.bytes = bytes
         self.file = file
         self.maxDepth = maxDepth
+        self.cursor = SourceText.LocationCursor(bytes)
     }
 
-    mutating func parseDocument() throws(SeedSyntaxError) -> SeedNode {
-        try validateUTF8()
-        if hasByteOrderMark {
-            position = 3
-            lineStart = 3
-            cachedIndex = 3
+    mutating func parseDocument() throws(SeedIssue) -> SeedNode {
+        if let invalid = SourceText.firstInvalidUTF8(in: bytes) {
+            throw failure("invalid UTF-8", at: SourceText.location(ofByte: invalid, in: bytes))
         }
+        position = SourceText.byteOrderMarkLength(bytes)
         skipWhitespace()
         guard position < bytes.count else { throw failure("empty file", at: SourceLocation(line: 1, column: 1)) }
         let root = try parseValueTree()
@@ -123,14 +126,10 @@ private struct JSONSeedParser {
         return root
     }
 
-    private var hasByteOrderMark: Bool {
-        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-    }
-
     // MARK: - Structure
 
     /// Parses one value and everything nested in it, with an explicit stack instead of recursion.
-    private mutating func parseValueTree() throws(SeedSyntaxError) -> SeedNode {
+    private mutating func parseValueTree() throws(SeedIssue) -> SeedNode {
         var stack: [Container] = []
         parsing: while true {
             skipWhitespace()
@@ -150,7 +149,7 @@ private struct JSONSeedParser {
                     value = SeedNode(.mapping([]), at: start)
                 } else {
                     let key = try parseKey()
-                    stack.append(.object(start, [], key: key))
+                    stack.append(.object(start, firstChild: members.count, key: key))
                     continue parsing
                 }
             case JSONByte.openBracket:
@@ -161,7 +160,7 @@ private struct JSONSeedParser {
                     position += 1
                     value = SeedNode(.sequence([]), at: start)
                 } else {
-                    stack.append(.array(start, []))
+                    stack.append(.array(start, firstChild: items.count))
                     continue parsing
                 }
             case JSONByte.quote:
@@ -179,10 +178,10 @@ private struct JSONSeedParser {
             }
             // The value is complete: add it to its container, closing every container it completes.
             closing: while true {
-                guard let container = stack.popLast() else { return value }
+                guard let container = stack.last else { return value }
                 skipWhitespace()
                 switch container {
-                case .array(let location, var items):
+                case .array(let location, let firstChild):
                     items.append(value)
                     guard position < bytes.count else { throw failure("unclosed '['", at: location) }
                     if bytes[position] == JSONByte.comma {
@@ -192,17 +191,18 @@ private struct JSONSeedParser {
                         if position < bytes.count && bytes[position] == JSONByte.closeBracket {
                             throw failure("trailing comma before ']'", at: comma)
                         }
-                        stack.append(.array(location, items))
                         continue parsing
                     } else if bytes[position] == JSONByte.closeBracket {
                         position += 1
-                        value = SeedNode(.sequence(items), at: location)
+                        stack.removeLast()
+                        value = SeedNode(.sequence(Array(items[firstChild...])), at: location)
+                        items.removeSubrange(firstChild...)
                         continue closing
                     } else {
                         throw unexpected("expected ',' or ']' after an array element")
                     }
-                case .object(let location, var pairs, let key):
-                    pairs.append(SeedNode.Pair(key: key, value: value))
+                case .object(let location, let firstChild, let key):
+                    members.append(SeedNode.Pair(key: key, value: value))
                     guard position < bytes.count else { throw failure("unclosed '{'", at: location) }
                     if bytes[position] == JSONByte.comma {
                         let comma = here
@@ -212,11 +212,13 @@ private struct JSONSeedParser {
                             throw failure("trailing comma before '}'", at: comma)
                         }
                         let nextKey = try parseKey()
-                        stack.append(.object(location, pairs, key: nextKey))
+                        stack[stack.count - 1] = .object(location, firstChild: firstChild, key: nextKey)
                         continue parsing
                     } else if bytes[position] == JSONByte.closeBrace {
                         position += 1
-                        value = SeedNode(.mapping(pairs), at: location)
+                        stack.removeLast()
+                        value = SeedNode(.mapping(Array(members[firstChild...])), at: location)
+                        members.removeSubrange(firstChild...)
                         continue closing
                     } else {
                         throw unexpected("expected ',' or '}' after an object member")
@@ -226,14 +228,14 @@ private struct JSONSeedParser {
         }
     }
 
-    private func checkDepth(_ depth: Int, at location: SourceLocation) throws(SeedSyntaxError) {
+    private func checkDepth(_ depth: Int, at location: SourceLocation) throws(SeedIssue) {
         if depth >= maxDepth {
             throw failure("nesting deeper than \(maxDepth) levels", at: location)
         }
     }
 
     /// Parses `"key" :` at the current position (whitespace before it already skipped).
-    private mutating func parseKey() throws(SeedSyntaxError) -> SeedNode {
+    private mutating func parseKey() throws(SeedIssue) -> SeedNode {
         guard position < bytes.count else {
             throw failure("unexpected end of file, expected a string key", at: here)
         }
@@ -251,7 +253,7 @@ private struct JSONSeedParser {
 
     // MARK: - Scalars
 
-    private mutating func parseString() throws(SeedSyntaxError) -> SeedNode {
+    private mutating func parseString() throws(SeedIssue) -> SeedNode {
         let start = here
         position += 1
         var decoded: [UInt8] = []
@@ -284,7 +286,7 @@ private struct JSONSeedParser {
     }
 
     /// Decodes the escape at the current position (a backslash) and appends its UTF-8 to `output`.
-    private mutating func parseEscape(into output: inout [UInt8], stringStart: SourceLocation) throws(SeedSyntaxError) {
+    private mutating func parseEscape(into output: inout [UInt8], stringStart: SourceLocation) throws(SeedIssue) {
         let escape = here
         guard position + 1 < bytes.count else { throw failure("unterminated string", at: stringStart) }
         let code = bytes[position + 1]
@@ -356,7 +358,7 @@ private struct JSONSeedParser {
         }
     }
 
-    private mutating func parseNumber() throws(SeedSyntaxError) -> SeedNode {
+    private mutating func parseNumber() throws(SeedIssue) -> SeedNode {
         let start = here
         let begin = position
         while position < bytes.count && JSONByte.isWordByte(bytes[position]) { position += 1 }
@@ -395,7 +397,7 @@ private struct JSONSeedParser {
         return index == end
     }
 
-    private mutating func parseWord() throws(SeedSyntaxError) -> SeedNode {
+    private mutating func parseWord() throws(SeedIssue) -> SeedNode {
         let start = here
         let begin = position
         while position < bytes.count && JSONByte.isWordByte(bytes[position]) { position += 1 }
@@ -419,12 +421,8 @@ private struct JSONSeedParser {
     private mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
-            case JSONByte.space, JSONByte.tab, JSONByte.carriageReturn:
+            case JSONByte.space, JSONByte.tab, JSONByte.carriageReturn, JSONByte.lineFeed:
                 position += 1
-            case JSONByte.lineFeed:
-                position += 1
-                line += 1
-                lineStart = position
             default:
                 return
             }
@@ -436,30 +434,18 @@ private struct JSONSeedParser {
         mutating get { location(at: position) }
     }
 
-    /// The location of `index`, which must be on the current line.
+    /// The location of the byte at `index`.
     private mutating func location(at index: Int) -> SourceLocation {
-        if cachedIndex < lineStart || cachedIndex > index {
-            cachedIndex = lineStart
-            cachedColumn = 1
-        }
-        var column = cachedColumn
-        var scan = cachedIndex
-        while scan < index {
-            if bytes[scan] & 0xC0 != 0x80 { column += 1 }
-            scan += 1
-        }
-        cachedIndex = index
-        cachedColumn = column
-        return SourceLocation(line: line, column: column)
+        cursor.location(ofByte: index, in: bytes)
     }
 
-    private func failure(_ message: String, at location: SourceLocation) -> SeedSyntaxError {
-        SeedSyntaxError(file: file, location: location, message: message)
+    private func failure(_ message: String, at location: SourceLocation) -> SeedIssue {
+        SeedIssue(file: file, location: location, message: message)
     }
 
     /// An error at the current position, where a comment gets its own message; `showsFound` appends
     /// the character found.
-    private mutating func unexpected(_ message: String, showsFound: Bool = false) -> SeedSyntaxError {
+    private mutating func unexpected(_ message: String, showsFound: Bool = false) -> SeedIssue {
         let location = here
         if position < bytes.count && bytes[position] == JSONByte.slash {
             return failure("comments are not allowed in JSON", at: location)
@@ -470,7 +456,7 @@ private struct JSONSeedParser {
         return failure(message, at: location)
     }
 
-    private func controlCharacter(_ byte: UInt8, at location: SourceLocation) -> SeedSyntaxError {
+    private func controlCharacter(_ byte: UInt8, at location: SourceLocation) -> SeedIssue {
         let hint: String
         switch byte {
         case JSONByte.lineFeed: hint = "\\n"
@@ -488,65 +474,5 @@ private struct JSONSeedParser {
         let lead = bytes[index]
         let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
         return String(decoding: bytes[index..<min(index + length, bytes.count)], as: UTF8.self)
-    }
-
-    // MARK: - UTF-8
-
-    /// Throws `invalid UTF-8` at the first malformed sequence.
-    private func validateUTF8() throws(SeedSyntaxError) {
-        var index = 0
-        var line = 1
-        var lineStart = hasByteOrderMark ? 3 : 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte < 0x80 {
-                index += 1
-                if byte == JSONByte.lineFeed {
-                    line += 1
-                    lineStart = index
-                }
-                continue
-            }
-            let length = validSequenceLength(at: index)
-            if length == 0 {
-                var column = 1
-                for scan in min(lineStart, index)..<index where bytes[scan] & 0xC0 != 0x80 { column += 1 }
-                throw failure("invalid UTF-8", at: SourceLocation(line: line, column: column))
-            }
-            index += length
-        }
-    }
-
-    /// The length of the well-formed UTF-8 sequence at `index` (a non-JSONByte byte), or 0.
-    private func validSequenceLength(at index: Int) -> Int {
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch bytes[index] {
-        case 0xC2...0xDF: length = 2
-        case 0xE0:
-            length = 3
-            low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED:
-            length = 3
-            high = 0x9F
-        case 0xF0:
-            length = 4
-            low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4:
-            length = 4
-            high = 0x8F
-        default: return 0
-        }
-        guard index + length <= bytes.count else { return 0 }
-        for offset in 1..<length {
-            let byte = bytes[index + offset]
-            guard byte >= low && byte <= high else { return 0 }
-            low = 0x80
-            high = 0xBF
-        }
-        return length
     }
 }

@@ -1,17 +1,4 @@
-/// A position in a seed file: 1-based line and column (columns count Unicode scalars).
-public struct SourceLocation: Sendable, Hashable, Comparable {
-    public var line: Int
-    public var column: Int
-
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.line, lhs.column) < (rhs.line, rhs.column)
-    }
-}
+import CatalogKit
 
 /// One node of a parsed YAML or JSON seed document, with where it starts in its file.
 ///
@@ -44,19 +31,4 @@ public struct SeedNode: Sendable, Hashable {
         self.value = value
         self.location = location
     }
-}
-
-/// A seed file that cannot be read or parsed: the file, the place and what is wrong.
-public struct SeedSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var location: SourceLocation
-    public var message: String
-
-    public init(file: String, location: SourceLocation, message: String) {
-        self.file = file
-        self.location = location
-        self.message = message
-    }
-
-    public var description: String { "\(file):\(location.line):\(location.column): \(message)" }
 }

@@ -1,3 +1,5 @@
+import CatalogKit
+
 /// What seed files may contain: the record kinds, their fields and the fields' types.
 ///
 /// The schema is data, so validation, CSV headers and `docs/seeds.md` all follow one table.
@@ -134,30 +136,6 @@ struct SeedFields: Sendable {
                 entries.append((name, newValue))
             }
         }
-    }
-}
-
-/// A problem in the seed files: where, and what.
-public struct SeedIssue: Error, Sendable, Hashable, CustomStringConvertible, Comparable {
-    public var file: String
-    public var location: SourceLocation
-    public var message: String
-
-    public init(file: String, location: SourceLocation, message: String) {
-        self.file = file
-        self.location = location
-        self.message = message
-    }
-
-    init(_ error: SeedSyntaxError) {
-        self.init(file: error.file, location: error.location, message: error.message)
-    }
-
-    /// `file:line:column: message`, one line.
-    public var description: String { "\(file):\(location.line):\(location.column): \(message)" }
-
-    public static func < (lhs: SeedIssue, rhs: SeedIssue) -> Bool {
-        (lhs.file, lhs.location) < (rhs.file, rhs.location)
     }
 }
 

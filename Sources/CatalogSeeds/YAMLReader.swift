@@ -1,4 +1,5 @@
 import CYAML
+import CatalogKit
 
 /// Reads a YAML seed file into `SeedNode`s from libyaml's event parser.
 ///
@@ -20,20 +21,20 @@ public enum YAMLReader {
     ///   - maxDepth: the most lists and maps open inside one another (the top-level map is 1).
     ///   - maxNodes: the most nodes accepted, aliases counted expanded; by default twice the file's
     ///     size plus 1,000, which no document reaches without aliases that multiply it.
-    /// - Throws: `SeedSyntaxError` with the file, line and column of the first problem.
+    /// - Throws: `SeedIssue` with the file, line and column of the first problem.
     public static func parse(_ bytes: [UInt8], file: String, maxDepth: Int = 100, maxNodes: Int? = nil) throws
         -> SeedNode
     {
         var text = try SeedText.decode(bytes, file: file)
         let start = SourceLocation(line: 1, column: 1)
         if SeedText.isBlankYAML(text) {
-            throw SeedSyntaxError(file: file, location: start, message: "empty file")
+            throw SeedIssue(file: file, location: start, message: "empty file")
         }
         var builder = NodeBuilder(file: file, maxDepth: maxDepth, budget: maxNodes ?? bytes.count * 2 + 1_000)
         try text.withUTF8 { utf8 in try readEvents(utf8, file: file, into: &builder) }
         // A document of nothing but `---` (and comments) is one empty plain scalar.
         guard let root = builder.root, root.value != .scalar("", isPlain: true) else {
-            throw SeedSyntaxError(file: file, location: start, message: "empty file")
+            throw SeedIssue(file: file, location: start, message: "empty file")
         }
         return root
     }
@@ -47,7 +48,7 @@ public enum YAMLReader {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
-            throw SeedSyntaxError(
+            throw SeedIssue(
                 file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: out of memory")
         }
         defer { yaml_parser_delete(parser) }
@@ -68,7 +69,7 @@ public enum YAMLReader {
     /// libyaml's error as "invalid YAML: <problem>" at the place libyaml names.
     private static func parserError(
         _ parser: yaml_parser_t, _ utf8: UnsafeBufferPointer<UInt8>, file: String
-    ) -> SeedSyntaxError {
+    ) -> SeedIssue {
         let problem = parser.problem.map { String(cString: $0) } ?? "out of memory"
         if parser.error == YAML_READER_ERROR {
             // The reader names a byte offset, not a mark (control characters and the like).
@@ -77,8 +78,8 @@ public enum YAMLReader {
                 let hex = String(parser.problem_value, radix: 16, uppercase: true)
                 message += " (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
             }
-            return SeedSyntaxError(
-                file: file, location: SeedText.location(ofByte: parser.problem_offset, in: utf8), message: message)
+            return SeedIssue(
+                file: file, location: SourceText.location(ofByte: parser.problem_offset, in: utf8), message: message)
         }
         let location = place(parser.problem_mark)
         var message = "invalid YAML: \(problem)"
@@ -86,7 +87,7 @@ public enum YAMLReader {
             let start = place(parser.context_mark)
             message += " (\(String(cString: context)) at \(start.line):\(start.column))"
         }
-        return SeedSyntaxError(file: file, location: location, message: message)
+        return SeedIssue(file: file, location: location, message: message)
     }
 
     /// libyaml's marks are 0-based and count characters, that is Unicode scalars.
@@ -280,8 +281,8 @@ private struct NodeBuilder {
             "a seed file cannot use YAML tags ('\(name)'); write the value as plain or quoted text", at: location)
     }
 
-    private func error(_ message: String, at location: SourceLocation) -> SeedSyntaxError {
-        SeedSyntaxError(file: file, location: location, message: message)
+    private func error(_ message: String, at location: SourceLocation) -> SeedIssue {
+        SeedIssue(file: file, location: location, message: message)
     }
 
     private static func sum(_ lhs: Int, _ rhs: Int) -> Int {

@@ -122,6 +122,21 @@ import Testing
         #expect(error?.pointer == "    FORM languages\n    ^")
     }
 
+    @Test func positionsCountCRLFLinesAndUnicodeScalars() throws {
+        // CRLF ends a line too, and the excerpt leaves the carriage return out.
+        #expect(
+            failure("SELECT 1;\r\nSELECT 'é😀', *\r\n  FORM languages")
+                == .sqlite(
+                    statement: 2, message: "near \"FORM\": syntax error (SQLITE_ERROR)", line: 3, column: 3,
+                    excerpt: "  FORM languages", caret: 2))
+        // Columns count Unicode scalars, as in seed and migration messages.
+        #expect(
+            failure("SELECT 'é😀' FORM languages")
+                == .sqlite(
+                    statement: 1, message: "near \"languages\": syntax error (SQLITE_ERROR)", line: 1, column: 18,
+                    excerpt: "SELECT 'é😀' FORM languages", caret: 17))
+    }
+
     @Test func parametersMustMatch() throws {
         #expect(failure("SELECT ?, ?") == .tooFewParameters(statement: 1, needed: 2, left: 0))
         #expect(throws: SQLSession.Failure.unusedParameters(1)) {

@@ -100,7 +100,7 @@ import Testing
         #expect(
             issues() == [
                 "bulk.framework_companies.csv:15002:1: unknown framework \"Djangoo\" (did you mean \"Django\"?)",
-                "bulk.framework_companies.csv:15003:2: unknown company \"Bulk Compny 12\" (did you mean \"Bulk Company 12\"?)",
+                "bulk.framework_companies.csv:15003:7: unknown company \"Bulk Compny 12\" (did you mean \"Bulk Company 12\"?)",
             ])
         #expect(try sandbox.dump() == before)
     }

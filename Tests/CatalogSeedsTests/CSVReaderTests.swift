@@ -27,12 +27,15 @@ import Testing
 
     static let file = "seeds/things.csv"
 
+    /// The header and records of `text`, the records without their field locations (see
+    /// `locatesEveryField` for those).
     func parse(_ text: String, chunkSize: Int = 64 * 1024) throws -> (header: [String], records: [CSVRecord]) {
-        try CSVReader.parse(Array(text.utf8), file: Self.file, chunkSize: chunkSize)
+        let result = try CSVReader.parse(Array(text.utf8), file: Self.file, chunkSize: chunkSize)
+        return (result.header, result.records.map(\.unlocated))
     }
 
-    func parseError(_ bytes: [UInt8], chunkSize: Int = 64 * 1024) -> SeedSyntaxError? {
-        do throws(SeedSyntaxError) {
+    func parseError(_ bytes: [UInt8], chunkSize: Int = 64 * 1024) -> SeedIssue? {
+        do throws(SeedIssue) {
             _ = try CSVReader.parse(bytes, file: Self.file, chunkSize: chunkSize)
             return nil
         } catch {
@@ -51,11 +54,14 @@ import Testing
     @Test func readsTheHeaderAndRecordsWithTheirLines() throws {
         let result = try CSVReader.parse(Array("id,name\n1,Ada\n2,\n3,Grace".utf8), file: Self.file)
         #expect(result.header == ["id", "name"])
+        func at(_ line: Int, _ columns: Int...) -> [SourceLocation] {
+            columns.map { SourceLocation(line: line, column: $0) }
+        }
         #expect(
             result.records == [
-                CSVRecord(fields: ["1", "Ada"], line: 2),
-                CSVRecord(fields: ["2", ""], line: 3),
-                CSVRecord(fields: ["3", "Grace"], line: 4),
+                CSVRecord(fields: ["1", "Ada"], line: 2, locations: at(2, 1, 3), isQuoted: [false, false]),
+                CSVRecord(fields: ["2", ""], line: 3, locations: at(3, 1, 3), isQuoted: [false, false]),
+                CSVRecord(fields: ["3", "Grace"], line: 4, locations: at(4, 1, 3), isQuoted: [false, false]),
             ])
         #expect(try parse("id,name\n").records.isEmpty)
         #expect(try parse("id").header == ["id"])
@@ -78,7 +84,10 @@ import Testing
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("id,name\r\n1,\"Ada\"\r\n2,é\r\n".utf8)
         let result = try CSVReader.parse(bytes, file: Self.file)
         #expect(result.header == ["id", "name"])
-        #expect(result.records == [CSVRecord(fields: ["1", "Ada"], line: 2), CSVRecord(fields: ["2", "é"], line: 3)])
+        #expect(
+            result.records.map(\.unlocated) == [
+                CSVRecord(fields: ["1", "Ada"], line: 2), CSVRecord(fields: ["2", "é"], line: 3),
+            ])
         #expect(try parse("a,b\n1,2\n\n").records == [CSVRecord(fields: ["1", "2"], line: 2)])
         #expect(try parse("a,b\r\n1,2\r\n\r\n").records == [CSVRecord(fields: ["1", "2"], line: 2)])
         #expect(try parse("a,b\n1,\n").records == [CSVRecord(fields: ["1", ""], line: 2)])
@@ -122,7 +131,7 @@ import Testing
     ]
 
     @Test(arguments: failures) func rejectsInvalidCSV(_ failure: Failure) {
-        let expected = SeedSyntaxError(
+        let expected = SeedIssue(
             file: Self.file, location: SourceLocation(line: failure.line, column: failure.column),
             message: failure.message)
         for chunkSize in [64 * 1024, 1, 2, 3, 7] {
@@ -136,7 +145,7 @@ import Testing
             lines.append(number == 3 ? "3,\"Ada,forgot to close" : "\(number),name \(number),note")
         }
         let text = lines.joined(separator: "\n") + "\n"
-        let expected = SeedSyntaxError(
+        let expected = SeedIssue(
             file: Self.file, location: SourceLocation(line: 3, column: 3), message: "unterminated quoted field")
         #expect(parseError(Array(text.utf8)) == expected)
 
@@ -146,16 +155,16 @@ import Testing
             let reader = try CSVReader(path: path)
             #expect(reader.header == ["id", "name", "note"])
             var records: [CSVRecord] = []
-            var caught: SeedSyntaxError?
-            do throws(SeedSyntaxError) {
+            var caught: SeedIssue?
+            do throws(SeedIssue) {
                 while let record = try reader.next() { records.append(record) }
             } catch {
                 caught = error
             }
-            #expect(records == [CSVRecord(fields: ["2", "name 2", "note"], line: 2)])
-            #expect(caught == SeedSyntaxError(file: path, location: expected.location, message: expected.message))
+            #expect(records.map(\.unlocated) == [CSVRecord(fields: ["2", "name 2", "note"], line: 2)])
+            #expect(caught == SeedIssue(file: path, location: expected.location, message: expected.message))
             // The reader stays failed.
-            #expect(throws: SeedSyntaxError.self) { try reader.next() }
+            #expect(throws: SeedIssue.self) { try reader.next() }
         }
     }
 
@@ -174,7 +183,7 @@ import Testing
         for chunkSize in [1, 2, 3, 4, 5, 6, 7, 11, 64, 64 * 1024] {
             let result = try CSVReader.parse(bytes, file: Self.file, chunkSize: chunkSize)
             #expect(result.header == ["id", "text", "symbols"], "chunk size \(chunkSize)")
-            #expect(result.records == expected, "chunk size \(chunkSize)")
+            #expect(result.records.map(\.unlocated) == expected, "chunk size \(chunkSize)")
         }
 
         try withTemporaryDirectory { directory in
@@ -185,7 +194,7 @@ import Testing
                 var records: [CSVRecord] = []
                 while let record = try reader.next() { records.append(record) }
                 #expect(reader.header == ["id", "text", "symbols"])
-                #expect(records == expected, "chunk size \(chunkSize)")
+                #expect(records.map(\.unlocated) == expected, "chunk size \(chunkSize)")
             }
         }
     }
@@ -216,7 +225,7 @@ import Testing
             }
             #expect(seen == count)
             #expect(
-                last
+                last?.unlocated
                     == CSVRecord(
                         fields: ["200000", "name 200000", "a note, with \"quotes\" \(padding)", "600000"],
                         line: count + 1))
@@ -225,16 +234,16 @@ import Testing
     }
 
     @Test func reportsFilesThatCannotBeRead() throws {
-        let missing = #expect(throws: SeedSyntaxError.self) { _ = try CSVReader(path: "/nonexistent/things.csv") }
+        let missing = #expect(throws: SeedIssue.self) { _ = try CSVReader(path: "/nonexistent/things.csv") }
         #expect(missing?.file == "/nonexistent/things.csv")
         #expect(missing?.message == "cannot open the file: no such file or directory")
         try withTemporaryDirectory { directory in
-            let directoryError = #expect(throws: SeedSyntaxError.self) { _ = try CSVReader(path: directory.path) }
+            let directoryError = #expect(throws: SeedIssue.self) { _ = try CSVReader(path: directory.path) }
             #expect(directoryError?.message == "cannot read the file: is a directory")
             let empty = directory.appendingPathComponent("empty.csv").path
             try Data().write(to: URL(fileURLWithPath: empty))
             #expect(
-                throws: SeedSyntaxError(
+                throws: SeedIssue(
                     file: empty, location: SourceLocation(line: 1, column: 1),
                     message: "empty file: a CSV seed needs a header row")
             ) {
@@ -247,8 +256,13 @@ import Testing
         var machine = CSVMachine(file: Self.file)
         machine.maxFieldBytes = 4
         let chunk = Array("a,\"12345".utf8)
-        let error = #expect(throws: SeedSyntaxError.self) { _ = try machine.advance(chunk, from: 0, to: chunk.count) }
+        let error = #expect(throws: SeedIssue.self) { _ = try machine.advance(chunk, from: 0, to: chunk.count) }
         #expect(error?.location == SourceLocation(line: 1, column: 3))
         #expect(error?.message == "field longer than 4 bytes (is a quote unterminated?)")
     }
+}
+
+extension CSVRecord {
+    /// The fields and line only, to compare with records written out in a test.
+    var unlocated: CSVRecord { CSVRecord(fields: fields, line: line) }
 }

@@ -5,6 +5,9 @@ import Testing
 
 @testable import CatalogSeeds
 
+/// Seed locations are CatalogKit's, not swift-testing's source locations.
+typealias SourceLocation = CatalogKit.SourceLocation
+
 /// A temporary folder with the project's migrations, a copy of its seeds, and a database path.
 final class SeedSandbox {
     let root: String

@@ -8,11 +8,11 @@ import Testing
         try YAMLReader.parse(Array(text.utf8), file: "Seeds/test.yml")
     }
 
-    func syntaxError(_ text: String, maxNodes: Int? = nil) -> SeedSyntaxError? {
+    func syntaxError(_ text: String, maxNodes: Int? = nil) -> SeedIssue? {
         do {
             _ = try YAMLReader.parse(Array(text.utf8), file: "Seeds/test.yml", maxNodes: maxNodes)
             Issue.record("expected a syntax error")
-        } catch let error as SeedSyntaxError {
+        } catch let error as SeedIssue {
             return error
         } catch {
             Issue.record("unexpected \(error)")
@@ -256,7 +256,7 @@ import Testing
         do {
             _ = try YAMLReader.parse(bytes, file: "f.yml")
             Issue.record("expected a syntax error")
-        } catch let error as SeedSyntaxError {
+        } catch let error as SeedIssue {
             #expect(error.description == "f.yml:2:5: invalid UTF-8")
         } catch {
             Issue.record("unexpected \(error)")
@@ -276,7 +276,7 @@ import Testing
         }
     }
 
-    /// Every hostile and fuzz-found YAML file either parses or is a located `SeedSyntaxError`,
+    /// Every hostile and fuzz-found YAML file either parses or is a located `SeedIssue`,
     /// quickly: never a crash, a hang or another error.
     @Test(arguments: ["Tests/Fixtures/hostile/seeds", "Tests/Fixtures/fuzz/FuzzYAML"])
     func everyFixtureParsesOrIsRefusedQuickly(folder: String) throws {
@@ -291,7 +291,7 @@ import Testing
             let start = clock.now
             do {
                 _ = try YAMLReader.parse(bytes, file: name)
-            } catch is SeedSyntaxError {
+            } catch is SeedIssue {
             } catch {
                 Issue.record("\(name): \(error)")
             }
@@ -320,7 +320,7 @@ import Testing
             do {
                 _ = try YAMLReader.parse(bytes, file: name)
                 Issue.record("\(name) parsed")
-            } catch let error as SeedSyntaxError {
+            } catch let error as SeedIssue {
                 #expect(error.description.hasSuffix(message), "\(error)")
             }
         }

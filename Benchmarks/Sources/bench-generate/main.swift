@@ -12,6 +12,11 @@
 // large         200       2,000     5,000  1,000,000            3,000,000              50,000
 //
 // Languages stay 200 at every size; the other counts scale by 1/10 and 1/100.
+//
+// bench-generate formats N OUTDIR [--seed N] writes one data set in the three seed formats
+// instead: N companies (every third with an alias) as OUTDIR/csv/companies.csv,
+// OUTDIR/json/companies.json and OUTDIR/yaml/companies.yml, the same records in each, to compare
+// the readers on equal data.
 
 import BenchSupport
 
@@ -94,6 +99,13 @@ final class CSVFile {
                 buffer.append(contentsOf: bytes)
             }
         }
+        buffer.append(0x0A)
+        if buffer.count >= Self.flushSize { flush() }
+    }
+
+    /// One line of text, as written.
+    func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
         buffer.append(0x0A)
         if buffer.count >= Self.flushSize { flush() }
     }
@@ -280,13 +292,57 @@ func writeLinks(
     file.close()
 }
 
-let usage = "usage: bench-generate small|medium|large OUTDIR [--seed N]"
+/// `count` companies, every third with an alias, in CSV, JSON and YAML under `directory`.
+func generateFormats(_ count: Int, into directory: String, seed: UInt64) {
+    var random = SplitMix64(seed: seed)
+    var names = NameSet()
+    var records: [(name: String, alias: String?)] = []
+    records.reserveCapacity(count)
+    for index in 0..<count {
+        let base =
+            "\(random.pick(Words.companyFirst)) \(random.pick(Words.companySecond))\(random.pick(Words.companySuffixes))"
+        let name = names.claim(base)
+        records.append((name, index % 3 == 0 ? names.claim("\(name) #\(index)") : nil))
+    }
+    for folder in ["csv", "json", "yaml"] {
+        let path = directory + "/" + folder
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { fail("bench-generate: cannot create \(path)") }
+    }
+    // JSON and YAML share one quoting: the names hold no quote, backslash or control character.
+    func quoted(_ text: String) -> String { "\"" + text + "\"" }
+    let csv = CSVFile(directory + "/csv/companies.csv")
+    csv.row("name", "aliases")
+    let json = CSVFile(directory + "/json/companies.json")
+    json.line("{\"companies\": [")
+    let yaml = CSVFile(directory + "/yaml/companies.yml")
+    yaml.line("companies:")
+    for (index, record) in records.enumerated() {
+        csv.row(record.name, record.alias ?? "")
+        let aliases = record.alias.map { ", \"aliases\": [\(quoted($0))]" } ?? ""
+        json.line("  {\"name\": \(quoted(record.name))\(aliases)}" + (index == records.count - 1 ? "" : ","))
+        yaml.line("  - name: \(quoted(record.name))")
+        if let alias = record.alias { yaml.line("    aliases: [\(quoted(alias))]") }
+    }
+    json.line("]}")
+    csv.close()
+    json.close()
+    yaml.close()
+}
+
+let usage = "usage: bench-generate small|medium|large OUTDIR [--seed N] | bench-generate formats N OUTDIR [--seed N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var seed: UInt64 = 20_241_124
 if let index = arguments.firstIndex(of: "--seed") {
     guard index + 1 < arguments.count, let value = UInt64(arguments[index + 1]) else { fail(usage, status: 2) }
     seed = value
     arguments.removeSubrange(index...(index + 1))
+}
+if arguments.first == "formats" {
+    guard arguments.count == 3, let count = Int(arguments[1]), count > 0 else { fail(usage, status: 2) }
+    let directory = arguments[2]
+    if mkdir(directory, 0o755) != 0 && errno != EEXIST { fail("bench-generate: cannot create \(directory)") }
+    generateFormats(count, into: directory, seed: seed)
+    exit(0)
 }
 guard arguments.count == 2, let counts = Counts.named(arguments[0]) else { fail(usage, status: 2) }
 let directory = arguments[1]

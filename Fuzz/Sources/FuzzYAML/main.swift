@@ -2,15 +2,15 @@ import CatalogSeeds
 import FuzzSupport
 
 /// Any bytes as a YAML seed file: parse within the node and depth budgets or refuse with a
-/// `SeedSyntaxError`; never crash, hang, leak libyaml's events or throw another error.
+/// `SeedIssue`; never crash, hang, leak libyaml's events or throw another error.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     do {
         _ = try YAMLReader.parse(Array(UnsafeBufferPointer(start: data, count: size)), file: "fuzz.yml")
-    } catch is SeedSyntaxError {
+    } catch is SeedIssue {
     } catch {
-        fatalError("YAMLReader threw \(error), not a SeedSyntaxError")
+        fatalError("YAMLReader threw \(error), not a SeedIssue")
     }
     return 0
 }

@@ -11,7 +11,7 @@ public struct Migration: Sendable, Hashable {
         public var isTransactional: Bool
 
         /// True when the section holds nothing but white space and comments.
-        public var isEmpty: Bool { SQLScript.isBlank(sql) }
+        public var isEmpty: Bool { SQLText.isBlank(sql) }
     }
 
     /// The 14-digit version (`YYYYMMDDHHMMSS`, UTC).
@@ -35,36 +35,15 @@ public struct Migration: Sendable, Hashable {
 
 /// Small text helpers shared by the migration parser and the runner.
 enum SQLScript {
-    /// True when `sql` holds only white space and `--` / `/* */` comments.
-    static func isBlank(_ sql: String) -> Bool {
-        var rest = Substring(sql)
-        while true {
-            rest = rest.drop(while: { $0.isWhitespace })
-            if rest.hasPrefix("--") {
-                rest = rest.drop(while: { $0 != "\n" })
-            } else if rest.hasPrefix("/*") {
-                guard let end = rest.firstRange(of: "*/") else { return true }
-                rest = rest[end.upperBound...]
-            } else {
-                return rest.isEmpty
-            }
-        }
-    }
-
     /// The 0-based line of UTF-8 byte `offset` in `text`.
     static func lineIndex(ofByte offset: Int, in text: String) -> Int {
-        var line = 0
-        for (index, byte) in text.utf8.enumerated() {
-            if index >= offset { break }
-            if byte == 0x0A { line += 1 }
-        }
-        return line
+        var text = text
+        return text.withUTF8 { SourceText.location(ofByte: offset, in: $0).line - 1 }
     }
 
     /// `text` with a leading UTF-8 BOM removed and CRLF / CR line ends turned into LF.
     static func normalized(_ bytes: [UInt8]) -> [UInt8] {
-        var input = bytes[...]
-        if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = input.dropFirst(3) }
+        let input = SourceText.droppingByteOrderMark(bytes)
         var out: [UInt8] = []
         out.reserveCapacity(input.count)
         var previousWasCR = false

@@ -7,10 +7,12 @@ public enum MigrationParser {
             throw MigrationError.badFileName(file: path)
         }
         let normalized = SQLScript.normalized(bytes)
-        guard let text = String(validating: normalized, as: UTF8.self) else {
+        if let offset = SourceText.firstInvalidUTF8(in: normalized) {
             throw MigrationError.invalidFile(
-                file: path, line: firstInvalidLine(normalized), reason: "is not valid UTF-8")
+                file: path, line: SourceText.location(ofByte: offset, in: normalized).line,
+                reason: "is not valid UTF-8")
         }
+        let text = String(decoding: normalized, as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
 
         var upMarker: (line: Int, transactional: Bool)?
@@ -18,7 +20,7 @@ public enum MigrationParser {
         var sqlBeforeUp: Int?
         for (index, line) in lines.enumerated() {
             guard let marker = try parseMarker(line, file: path, line: index + 1) else {
-                if upMarker == nil && sqlBeforeUp == nil && !SQLScript.isBlank(String(line)) {
+                if upMarker == nil && sqlBeforeUp == nil && !SQLText.isBlank(String(line)) {
                     sqlBeforeUp = index + 1
                 }
                 continue
@@ -151,16 +153,5 @@ public enum MigrationParser {
             }
         }
         return (direction, transactional)
-    }
-
-    private static func firstInvalidLine(_ bytes: [UInt8]) -> Int {
-        var line = 1
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            if String(validating: bytes[start..<index], as: UTF8.self) == nil { return line }
-            line += 1
-            start = index + 1
-        }
-        return line
     }
 }

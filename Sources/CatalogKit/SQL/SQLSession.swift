@@ -146,14 +146,14 @@ public final class SQLSession {
             }
             return Failure.interrupted(statement: statement)
         }
-        let offset = min(error.offset ?? 0, script.utf8.count)
-        let prefix = String(decoding: Array(script.utf8)[..<offset], as: UTF8.self)
-        let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = lines.count
-        let column = (lines.last?.count ?? 0) + 1
-        let excerpt = script.split(separator: "\n", omittingEmptySubsequences: false)[line - 1]
+        var script = script
+        let (location, excerpt) = script.withUTF8 { bytes in
+            let offset = min(error.offset ?? 0, bytes.count)
+            let line = bytes[SourceText.lineRange(around: offset, in: bytes)]
+            return (SourceText.location(ofByte: offset, in: bytes), String(decoding: line, as: UTF8.self))
+        }
         return Failure.sqlite(
-            statement: statement, message: error.description, line: line, column: column,
-            excerpt: String(excerpt), caret: column - 1)
+            statement: statement, message: error.description, line: location.line, column: location.column,
+            excerpt: excerpt, caret: location.column - 1)
     }
 }
