@@ -4,8 +4,9 @@ import Testing
 
 @testable import CatalogSeeds
 
-/// Relationship questions over the real seeds, both ways.
-@Suite struct CatalogQueryTests {
+/// Relationship questions over the article's catalog as the seed loader writes it, both ways.
+/// (`CatalogQuery`'s own behaviour is tested on an ORM fixture in CatalogKitTests.)
+@Suite struct ArticleQueryTests {
     let sandbox: SeedSandbox
 
     init() throws {
