@@ -91,6 +91,11 @@ public protocol DatabaseConnection<Statement>: AnyObject {
     var isAutocommit: Bool { get }
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { get }
+    /// The id of the row the last INSERT added, when the backend reports it without `RETURNING`
+    /// (SQLite's `sqlite3_last_insert_rowid`); nil for a backend that does not. A bulk insert reads
+    /// it instead of `RETURNING`, which SQLite implements with a temporary table per statement
+    /// (measured: 9% of the CPU time of seeding a million companies).
+    var lastInsertedID: Int64? { get }
 
     /// Prepares exactly one statement (not cached).
     func makeStatement(sql: String) throws -> Statement

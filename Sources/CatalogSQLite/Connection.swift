@@ -129,6 +129,9 @@ public final class Connection: DatabaseConnection {
     /// The rowid of the last successful INSERT on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// `lastInsertRowID`, for the seam: SQLite always reports it.
+    public var lastInsertedID: Int64? { lastInsertRowID }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 

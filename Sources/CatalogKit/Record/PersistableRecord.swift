@@ -8,35 +8,70 @@ import CatalogDatabase
 ///     row["language_id"] = languageID
 /// }
 /// ```
-public struct PersistenceRow: Sendable, Equatable {
-    /// Column names, in the order they were set.
-    public private(set) var columns: [String] = []
-    /// Values, in the same order.
-    public private(set) var values: [DatabaseValue] = []
+///
+/// The ORM hands `encode(to:)` a row that already knows the table's columns, so setting one is a
+/// short search and a store into a values array allocated once: no more work per record than the
+/// positional list it replaces.
+public struct PersistenceRow: Sendable {
+    /// The columns the table expects, in order.
+    let expected: [String]
+    /// Values of `expected`, by position (NULL until set).
+    private var expectedValues: [DatabaseValue]
+    /// Which of `expected` were set (bit i for column i).
+    private var setMask: UInt64 = 0
+    /// Columns set that are not in `expected`, in the order set.
+    private var extraColumns: [String] = []
+    private var extraValues: [DatabaseValue] = []
 
-    public init() {}
+    /// A row for any columns, kept in the order they are set.
+    public init() {
+        self.init(expecting: [])
+    }
+
+    /// A row for a table with `columns` (at most 64).
+    init(expecting columns: [String]) {
+        precondition(columns.count <= 64, "a PersistenceRow holds at most 64 expected columns")
+        expected = columns
+        expectedValues = Array(repeating: .null, count: columns.count)
+    }
 
     /// The value set for `column`, or nil. Setting a column twice keeps the last value.
     public subscript(column: String) -> (any DatabaseValueConvertible)? {
-        get { columns.firstIndex(of: column).map { values[$0] } }
+        get { value(of: column) }
         set {
             let value = newValue?.databaseValue ?? .null
-            if let index = columns.firstIndex(of: column) {
-                values[index] = value
+            if let index = expected.firstIndex(of: column) {
+                expectedValues[index] = value
+                setMask |= 1 << UInt64(index)
+            } else if let index = extraColumns.firstIndex(of: column) {
+                extraValues[index] = value
             } else {
-                columns.append(column)
-                values.append(value)
+                extraColumns.append(column)
+                extraValues.append(value)
             }
         }
     }
 
-    /// The value of `column`, or nil when it was not set.
-    public func value(of column: String) -> DatabaseValue? {
-        columns.firstIndex(of: column).map { values[$0] }
+    /// The columns set: the expected ones in their order, then any others in the order set.
+    public var columns: [String] {
+        expected.indices.filter { setMask & (1 << UInt64($0)) != 0 }.map { expected[$0] } + extraColumns
     }
 
-    public static func == (lhs: PersistenceRow, rhs: PersistenceRow) -> Bool {
-        lhs.columns == rhs.columns && lhs.values == rhs.values
+    /// The value of `column`, or nil when it was not set.
+    public func value(of column: String) -> DatabaseValue? {
+        if let index = expected.firstIndex(of: column) {
+            return setMask & (1 << UInt64(index)) != 0 ? expectedValues[index] : nil
+        }
+        return extraColumns.firstIndex(of: column).map { extraValues[$0] }
+    }
+
+    /// The values of the expected columns in order, or the columns left out and the ones that
+    /// are not expected.
+    func expectedValuesOrMismatch() -> Result<[DatabaseValue], RecordError> {
+        let all: UInt64 = expected.count == 64 ? ~0 : (1 << UInt64(expected.count)) - 1
+        if setMask == all && extraColumns.isEmpty { return .success(expectedValues) }
+        let missing = expected.indices.filter { setMask & (1 << UInt64($0)) == 0 }.map { expected[$0] }
+        return .failure(.columnMismatch(table: "", missing: missing, unknown: extraColumns))
     }
 }
 
@@ -82,20 +117,21 @@ extension PersistableRecord {
 
     /// The values of `persistenceColumns`, in that order, from `encode(to:)`.
     public func persistenceValues() throws -> [DatabaseValue] {
-        var row = PersistenceRow()
+        try persistenceValues(columns: Self.persistenceColumns)
+    }
+
+    /// The values of `columns` (this type's `persistenceColumns`, computed once by the caller).
+    func persistenceValues(columns: [String]) throws -> [DatabaseValue] {
+        var row = PersistenceRow(expecting: columns)
         encode(to: &row)
-        let columns = Self.persistenceColumns
-        var values: [DatabaseValue] = []
-        values.reserveCapacity(columns.count)
-        var missing: [String] = []
-        for column in columns {
-            if let value = row.value(of: column) { values.append(value) } else { missing.append(column) }
-        }
-        if !missing.isEmpty || row.columns.count != columns.count {
-            let unknown = row.columns.filter { !columns.contains($0) }
+        switch row.expectedValuesOrMismatch() {
+        case .success(let values):
+            return values
+        case .failure(.columnMismatch(_, let missing, let unknown)):
             throw RecordError.columnMismatch(table: Self.databaseTableName, missing: missing, unknown: unknown)
+        case .failure(let error):
+            throw error
         }
-        return values
     }
 
     /// Inserts the record and stores its new id.
@@ -116,15 +152,20 @@ extension PersistableRecord {
 
     /// A prepared insert for many records of this type: the SQL is built and compiled once.
     public static func inserter(_ db: any DatabaseConnection) throws -> RecordInserter<Self> {
-        RecordInserter(db: db, statement: try db.makeStatement(sql: insertSQL(persistenceColumns, db.dialect)))
+        // Where the backend reports the new id itself, skip RETURNING (see `lastInsertedID`).
+        let returning = db.lastInsertedID == nil
+        let columns = persistenceColumns
+        let sql = insertSQL(columns, db.dialect, returning: returning)
+        return RecordInserter(
+            db: db, statement: try db.makeStatement(sql: sql), columns: columns, returnsID: returning)
     }
 
-    private static func insertSQL(_ columns: [String], _ dialect: any SQLDialect) -> String {
+    private static func insertSQL(_ columns: [String], _ dialect: any SQLDialect, returning: Bool = true) -> String {
         var context = SQLRenderContext(dialect: dialect)
         let names = columns.map { context.quote($0) }.joined(separator: ", ")
         let placeholders = columns.map { _ in context.bind(.null) }.joined(separator: ", ")
-        return "INSERT INTO \(context.quote(databaseTableName)) (\(names)) VALUES (\(placeholders)) "
-            + "RETURNING \(context.quote("id"))"
+        return "INSERT INTO \(context.quote(databaseTableName)) (\(names)) VALUES (\(placeholders))"
+            + (returning ? " RETURNING \(context.quote("id"))" : "")
     }
 
     /// Writes every column of the record to its row.
@@ -204,11 +245,21 @@ extension PersistableRecord where Self: FetchableRecord {
 public struct RecordInserter<Record: PersistableRecord> {
     let db: any DatabaseConnection
     let statement: any PreparedStatement
+    /// The record's columns after `id`, in the statement's order.
+    let columns: [String]
+    /// True when the statement ends with `RETURNING "id"`; else the connection reports the id.
+    let returnsID: Bool
 
-    /// Inserts `record` and stores its new id, read back with `RETURNING`; a record that already
-    /// has an id is inserted with it, as `insert(_:)` does.
+    /// Inserts `record` and stores its new id; a record that already has an id is inserted with
+    /// it, as `insert(_:)` does.
     public func insert(_ record: inout Record) throws {
         if record.id != nil { return try record.insert(db) }
-        record.id = try statement.fetchOne(try record.persistenceValues())?.get(0, as: Int64.self)
+        let values = try record.persistenceValues(columns: columns)
+        if returnsID {
+            record.id = try statement.fetchOne(values)?.get(0, as: Int64.self)
+        } else {
+            try statement.execute(values)
+            record.id = db.lastInsertedID
+        }
     }
 }
