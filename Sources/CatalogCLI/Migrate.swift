@@ -93,7 +93,7 @@ extension Migrate {
                 databasePath: location.databasePath, migrations: location.migrations, lockTimeout: options.lockTimeout
             ).status()
             if output.format == .table {
-                let exists = FileSystem.exists(location.databasePath)
+                let exists = DatabaseBackend.driver(for: location.databasePath).databaseExists()
                 print("database:   \(location.databasePath)\(exists ? "" : " (does not exist yet)")")
                 print("migrations: \(location.migrationsDescription)")
                 print()

@@ -10,7 +10,7 @@ enum CatalogReader {
     static func open(_ options: ReadingOptions) throws -> any DatabaseConnection {
         let location = try options.database.locate(seeds: options.seedOptions.seeds)
         let path = location.databasePath
-        if !FileSystem.exists(path) {
+        if !DatabaseBackend.driver(for: path).databaseExists() {
             switch location.databaseOrigin {
             case .option:
                 let named = options.database.database ?? path

@@ -45,30 +45,11 @@ public struct SQLiteDialect: SQLDialect {
                 json += String(int)
             case .text(let text) where kind != 0:
                 kind = 1
-                json += jsonString(text)
+                json += JSONText.string(text)
             default:
                 return nil
             }
         }
         return json + "]"
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

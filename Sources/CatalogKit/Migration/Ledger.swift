@@ -3,8 +3,6 @@ import CatalogDatabase
 /// The migrations ledger (`schema_migrations`): which migrations are applied, when, in what
 /// order. The driver spells its SQL; this checks what it finds.
 enum Ledger {
-    static let table = "schema_migrations"
-
     static let columns = ["version", "name", "checksum", "batch", "sequence", "applied_at", "duration_ms"]
 
     /// Checks that the database is one catalog may change: empty, or holding our ledger.
