@@ -405,7 +405,7 @@ public final class Migrator {
         defer { withExtendedLifetime(lock) {} }
         return try wrappingDatabaseErrors {
             let db = try driver.openForWriting(
-                creating: true, busyTimeoutMilliseconds: Timeout.milliseconds(lockTimeout),
+                creating: creating, busyTimeoutMilliseconds: Timeout.milliseconds(lockTimeout),
                 verify: { try Ledger.verify($0, driver) })
             try db.execute(driver.ledgerCreateSQL)
             return try body(db)
