@@ -75,3 +75,37 @@ import Testing
         db.trace(nil)
     }
 }
+
+/// An answer is assembled from several statements (the frameworks, then their language, aliases,
+/// features and companies); a writer that commits between two of them must not make the answer
+/// half old, half new.
+@Suite struct CatalogQuerySnapshotTests {
+    @Test func aCommitBetweenTheStatementsOfAnAnswerIsNotSeen() throws {
+        let sandbox = try Sandbox.withRealMigrations()
+        try sandbox.migrator().migrate()
+        let writer = try sandbox.open()
+        let fixture = try Fixture(writer)
+        let reader = try Connection.openReadOnly(path: sandbox.database)
+        var committed = false
+        // When the companies of the card start to load, another connection moves Django to 2006
+        // and links PayPal to it, in one transaction.
+        reader.trace { sql in
+            guard !committed, sql.contains("\"framework_companies\" AS \"link\"") else { return }
+            committed = true
+            try? writer.transaction {
+                try writer.execute("UPDATE frameworks SET first_release_year = 2006 WHERE name = 'Django'")
+                try Framework.companies.link.attach([fixture.paypal.id!], toID: fixture.django.id!, writer)
+            }
+        }
+        let card = try #require(try CatalogQuery(reader).frameworks(.init(frameworks: ["Django"])).first)
+        reader.trace(nil)
+        #expect(committed)
+        // The snapshot began with the answer's first statement: the old state, whole.
+        #expect(card.framework.firstReleaseYear == 2005)
+        #expect(card.companies == ["Google", "Pinterest"])
+        // The next answer sees the new state, whole.
+        let again = try #require(try CatalogQuery(reader).frameworks(.init(frameworks: ["Django"])).first)
+        #expect(again.framework.firstReleaseYear == 2006)
+        #expect(again.companies == ["Google", "PayPal", "Pinterest"])
+    }
+}

@@ -111,76 +111,88 @@ public struct CatalogQuery {
     public func frameworks(_ filters: Filters, including details: Set<Detail> = Set(Detail.allCases)) throws
         -> [FrameworkDetails]
     {
-        var query = Framework.all()
-        for company in try resolve(filters.companies, Company.self, "company") {
-            query = query.filter(Framework.companies.containing(company))
+        // One snapshot: the statements of an answer must not see a commit land between them.
+        try db.savepoint {
+            var query = Framework.all()
+            for company in try resolve(filters.companies, Company.self, "company") {
+                query = query.filter(Framework.companies.containing(company))
+            }
+            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+                query = query.filter(Column("id") == framework)
+            }
+            for feature in try resolveFeatures(filters.features) {
+                query = query.filter(Self.offering(feature))
+            }
+            for language in try resolve(filters.languages, Language.self, "language") {
+                query = query.filter(Column("language_id") == language)
+            }
+            return try self.details(of: query.fetchAll(db), including: details)
         }
-        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-            query = query.filter(Column("id") == framework)
-        }
-        for feature in try resolveFeatures(filters.features) {
-            query = query.filter(Self.offering(feature))
-        }
-        for language in try resolve(filters.languages, Language.self, "language") {
-            query = query.filter(Column("language_id") == language)
-        }
-        return try self.details(of: query.fetchAll(db), including: details)
     }
 
     /// The companies matching `filters`, sorted by name, each with the frameworks it uses.
     public func companies(_ filters: Filters) throws -> [Related] {
-        var query = Company.all()
-        for company in try resolve(filters.companies, Company.self, "company") {
-            query = query.filter(Column("id") == company)
+        // One snapshot: the statements of an answer must not see a commit land between them.
+        try db.savepoint {
+            var query = Company.all()
+            for company in try resolve(filters.companies, Company.self, "company") {
+                query = query.filter(Column("id") == company)
+            }
+            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+                query = query.filter(Company.frameworks.containing(framework))
+            }
+            for ids in try frameworkSets(features: filters.features, languages: filters.languages) {
+                query = query.filter(Company.frameworks.containing(anyOf: ids))
+            }
+            let companies = try query.fetchAll(db)
+            let used = try Company.frameworks.load(for: companies, db, ordered: false)
+            return companies.map { Related(name: $0.name, frameworks: names(used[$0.id ?? -1])) }
         }
-        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-            query = query.filter(Company.frameworks.containing(framework))
-        }
-        for ids in try frameworkSets(features: filters.features, languages: filters.languages) {
-            query = query.filter(Company.frameworks.containing(anyOf: ids))
-        }
-        let companies = try query.fetchAll(db)
-        let used = try Company.frameworks.load(for: companies, db, ordered: false)
-        return companies.map { Related(name: $0.name, frameworks: names(used[$0.id ?? -1])) }
     }
 
     /// The features matching `filters`, sorted by name, each with the frameworks offering it.
     public func features(_ filters: Filters) throws -> [Related] {
-        var query = Feature.all()
-        for feature in try resolveFeatures(filters.features) {
-            query = query.filter(Column("id") == feature)
-        }
-        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-            query = query.filter(Self.offered(byAnyOf: [framework]))
-        }
-        for ids in try frameworkSets(companies: filters.companies, languages: filters.languages) {
-            query = query.filter(Self.offered(byAnyOf: ids))
-        }
-        let features = try query.fetchAll(db)
-        let listing = try Feature.frameworks.load(for: features, db, ordered: false)
-        let mentioning = try Feature.mentionedBy.load(for: features, db, ordered: false)
-        return features.map { feature in
-            let id = feature.id ?? -1
-            return Related(name: feature.name, frameworks: names((listing[id] ?? []) + (mentioning[id] ?? [])))
+        // One snapshot: the statements of an answer must not see a commit land between them.
+        try db.savepoint {
+            var query = Feature.all()
+            for feature in try resolveFeatures(filters.features) {
+                query = query.filter(Column("id") == feature)
+            }
+            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+                query = query.filter(Self.offered(byAnyOf: [framework]))
+            }
+            for ids in try frameworkSets(companies: filters.companies, languages: filters.languages) {
+                query = query.filter(Self.offered(byAnyOf: ids))
+            }
+            let features = try query.fetchAll(db)
+            let listing = try Feature.frameworks.load(for: features, db, ordered: false)
+            let mentioning = try Feature.mentionedBy.load(for: features, db, ordered: false)
+            return features.map { feature in
+                let id = feature.id ?? -1
+                return Related(name: feature.name, frameworks: names((listing[id] ?? []) + (mentioning[id] ?? [])))
+            }
         }
     }
 
     /// The languages matching `filters`, sorted by name, each with its frameworks.
     public func languages(_ filters: Filters) throws -> [Related] {
-        var query = Language.all()
-        for language in try resolve(filters.languages, Language.self, "language") {
-            query = query.filter(Column("id") == language)
+        // One snapshot: the statements of an answer must not see a commit land between them.
+        try db.savepoint {
+            var query = Language.all()
+            for language in try resolve(filters.languages, Language.self, "language") {
+                query = query.filter(Column("id") == language)
+            }
+            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
+                query = query.filter(
+                    Column("id").in(try Framework.find(ids: [framework], db).map { .integer($0.languageID) }))
+            }
+            for ids in try frameworkSets(companies: filters.companies, features: filters.features) {
+                query = query.filter(Column("id").in(try Framework.find(ids: ids, db).map { .integer($0.languageID) }))
+            }
+            let languages = try query.fetchAll(db)
+            let frameworks = try Language.frameworks.load(for: languages, db)
+            return languages.map { Related(name: $0.name, frameworks: names(frameworks[$0.id ?? -1])) }
         }
-        for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-            query = query.filter(
-                Column("id").in(try Framework.find(ids: [framework], db).map { .integer($0.languageID) }))
-        }
-        for ids in try frameworkSets(companies: filters.companies, features: filters.features) {
-            query = query.filter(Column("id").in(try Framework.find(ids: ids, db).map { .integer($0.languageID) }))
-        }
-        let languages = try query.fetchAll(db)
-        let frameworks = try Language.frameworks.load(for: languages, db)
-        return languages.map { Related(name: $0.name, frameworks: names(frameworks[$0.id ?? -1])) }
     }
 
     // MARK: - Building blocks
