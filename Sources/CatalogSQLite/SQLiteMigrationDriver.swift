@@ -31,6 +31,10 @@ public struct SQLiteMigrationDriver: MigrationDriver {
             path: path, mode: creating ? .create : .readWrite, busyTimeout: busyTimeoutMilliseconds, wal: false)
         try verify(db)
         try db.enableWAL()
+        // A migration or seed must not be able to corrupt the schema: defensive mode refuses
+        // `PRAGMA writable_schema` and any write to `sqlite_schema` (a migration that tries fails
+        // and rolls back, naming its file and line).
+        try db.setConfig(.defensive, to: true)
         return db
     }
 
