@@ -1,3 +1,5 @@
+import CatalogKit
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -124,9 +126,10 @@ func readLine(strippingNewline: Bool = true) -> String? {
 
 /// Standard streams and the terminal, on the C library (no Foundation in the binary).
 enum Terminal {
-    /// Writes `text` and a newline to stderr.
+    /// Writes `text` and a newline to stderr. Messages quote names, file names and SQL that came
+    /// from data, so they pass through `TerminalText` (line feeds kept) like every other text.
     static func writeError(_ text: String) {
-        writeToStderr(text + "\n")
+        writeToStderr(TerminalText.shownKeepingLines(text) + "\n")
     }
 
     /// Writes `text` to stdout as it is (no newline added).

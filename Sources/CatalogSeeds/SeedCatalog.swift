@@ -193,10 +193,10 @@ struct Namespace {
     /// unknown name with the closest known one.
     func resolve(_ reference: Located<String>, log: inout IssueLog) -> Int32? {
         if let place = entries[NameKey(reference.value)] { return place }
-        var message = "unknown \(kind.singular) \"\(reference.value)\""
+        var message = "unknown \(kind.singular) \"\(TerminalText.shown(reference.value))\""
         // Suggestions cost an edit distance per known name: only for issues that will be shown.
         if !log.isFull, let suggestion = closest(to: reference.value) {
-            message += " (did you mean \"\(suggestion)\"?)"
+            message += " (did you mean \"\(TerminalText.shown(suggestion))\"?)"
         }
         log.add(reference.file, reference.location, message)
         return nil

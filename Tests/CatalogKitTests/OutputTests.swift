@@ -81,3 +81,17 @@ import Testing
         #expect(JSONRenderer.string("\u{1}é") == "\"\\u0001é\"")
     }
 }
+
+@Suite struct TerminalTextUnitTests {
+    @Test func controlAndBidiCharactersAreShownEscapedAndOtherTextIsNot() {
+        #expect(TerminalText.shown("PayPal") == "PayPal")
+        #expect(TerminalText.shown("Zürich 東京 🚀") == "Zürich 東京 🚀")
+        #expect(TerminalText.shown("a\u{1B}[2Jb") == "a\\u{1B}[2Jb")
+        #expect(TerminalText.shown("bell\u{07} del\u{7F} csi\u{9B}") == "bell\\u{7} del\\u{7F} csi\\u{9B}")
+        #expect(TerminalText.shown("one\ntwo\tthree\r") == "one\\ntwo\\tthree\\r")
+        #expect(
+            TerminalText.shown("abc\u{202E}fed\u{2066}x\u{2069}\u{200F}")
+                == "abc\\u{202E}fed\\u{2066}x\\u{2069}\\u{200F}")
+        #expect(TerminalText.shownKeepingLines("line 1\nline\u{1B} 2") == "line 1\nline\\u{1B} 2")
+    }
+}

@@ -41,31 +41,18 @@ enum TextTableRenderer {
         return line + "\n"
     }
 
-    /// NULL is blank; control characters are escaped so a value stays on its line.
+    /// NULL is blank; text is shown through `TerminalText`, so a value stays on its line and
+    /// cannot steer the terminal.
     static func text(for value: OutputValue) -> String {
         switch value {
         case .null: return ""
         case .integer(let int): return String(int)
         case .real(let double): return String(double)
-        case .text(let text): return escapeControls(text)
+        case .text(let text): return TerminalText.shown(text)
         case .blob(let bytes): return "x'" + hex(bytes) + "'"
         case .boolean(let flag): return flag ? "yes" : "no"
-        case .list(let items): return items.map(escapeControls).joined(separator: ", ")
+        case .list(let items): return items.map(TerminalText.shown).joined(separator: ", ")
         }
-    }
-
-    static func escapeControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return text }
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
-            case "\r": escaped += "\\r"
-            default: escaped.unicodeScalars.append(scalar.value < 0x20 ? "?" : scalar)
-            }
-        }
-        return escaped
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

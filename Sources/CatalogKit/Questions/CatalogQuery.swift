@@ -53,7 +53,8 @@ public struct CatalogQuery {
         }
 
         public var description: String {
-            "no \(kind) named \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")
+            "no \(kind) named \"\(TerminalText.shown(name))\""
+                + (suggestion.map { " (did you mean \"\(TerminalText.shown($0))\"?)" } ?? "")
         }
     }
 

@@ -31,19 +31,22 @@ extension CatalogQuery.FrameworkDetails {
     ///   kind          microframework
     ///   features      Development server, Good documentation, ...
     /// ```
+    /// Every stored text goes through `TerminalText.shown`.
     public func card(width: Int = 80) -> String {
-        var title = framework.name
-        let facts = [language, framework.firstReleaseYear.map(String.init)].compactMap { $0 }
+        let shown = TerminalText.shown
+        func list(_ names: [String]) -> String { names.map(shown).joined(separator: ", ") }
+        var title = shown(framework.name)
+        let facts = [language.map(shown), framework.firstReleaseYear.map(String.init)].compactMap { $0 }
         if !facts.isEmpty { title += " (" + facts.joined(separator: ", ") + ")" }
         let fields: [(String, String)] = [
-            ("aliases", aliases.isEmpty ? "none" : aliases.joined(separator: ", ")),
+            ("aliases", aliases.isEmpty ? "none" : list(aliases)),
             ("kind", framework.kind.rawValue),
-            ("architecture", framework.architecturePattern ?? "not stated"),
+            ("architecture", framework.architecturePattern.map(shown) ?? "not stated"),
             ("open source", framework.isOpenSource ? "yes" : "no"),
-            ("description", framework.description ?? ""),
-            ("features", features.joined(separator: ", ")),
-            ("capabilities", capabilities.isEmpty ? "none" : capabilities.joined(separator: ", ")),
-            ("used by", companies.isEmpty ? "no company on record" : companies.joined(separator: ", ")),
+            ("description", framework.description.map(shown) ?? ""),
+            ("features", list(features)),
+            ("capabilities", capabilities.isEmpty ? "none" : list(capabilities)),
+            ("used by", companies.isEmpty ? "no company on record" : list(companies)),
         ]
         let labelWidth = fields.map(\.0.count).max() ?? 0
         var out = title + "\n"
