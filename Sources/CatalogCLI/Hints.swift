@@ -26,6 +26,9 @@ enum Hints {
     /// A `catalog sql` failure in the words of its options.
     static func message(for failure: SQLSession.Failure) -> String {
         switch failure {
+        case .refused(let statement, "VACUUM", _):
+            return "statement \(statement) would rewrite the whole database file (VACUUM); catalog sql runs every "
+                + "script in one transaction, where VACUUM cannot run, even with --write: run it with the sqlite3 shell"
         case .refused(let statement, let action, let writeAllowed):
             return writeAllowed
                 ? "statement \(statement) was refused: \(action) is not allowed, even with --write"

@@ -1,6 +1,10 @@
 import CSQLite
 @_exported import CatalogDatabase
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An open SQLite database connection.
 ///
 /// Opening applies the settings every catalog connection needs: extended result codes, a busy
@@ -50,6 +54,13 @@ public final class Connection: DatabaseConnection {
     ///   - wal: switch a writable file database to the WAL journal (pass false to look at a
     ///     file before changing anything in it, then call `enableWAL()`).
     public init(path: String, mode: Mode = .create, busyTimeout: Int = 5_000, wal: Bool = true) throws {
+        // SQLite opens a directory and then fails on the first read with a bare "disk I/O error".
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw SQLiteError(
+                code: .cantOpen,
+                message: "a directory, not a database file; name the file (for example \(path)/catalog.sqlite3)")
+        }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE

@@ -139,6 +139,8 @@ public final class SQLiteScriptSession: ScriptSession {
     static func describe(_ request: AuthorizerRequest) -> String {
         let target = request.first.map { " \($0)" } ?? ""
         switch request.action {
+        // Plain VACUUM attaches a temporary database with no file name.
+        case AuthorizerRequest.attach where (request.first ?? "").isEmpty: return "VACUUM"
         case AuthorizerRequest.attach: return "ATTACH or VACUUM INTO of" + target
         case AuthorizerRequest.detach: return "DETACH" + target
         case AuthorizerRequest.pragma:

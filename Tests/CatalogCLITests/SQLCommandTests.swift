@@ -173,3 +173,29 @@ import Testing
         #expect(try sandbox.sqlite("SELECT count(*) FROM languages") == "6\n")
     }
 }
+
+@Suite struct ClearMessageTests {
+    @Test func plainVacuumIsRefusedForWhatItIs() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.succeed(["setup"])
+        let result = try sandbox.run(["sql", "VACUUM"])
+        #expect(result.exitCode == 1)
+        #expect(
+            result.stderr
+                == "error: statement 1 would rewrite the whole database file (VACUUM); catalog sql runs every script in one transaction, where VACUUM cannot run, even with --write: run it with the sqlite3 shell\n"
+        )
+    }
+
+    @Test func aDirectoryGivenAsTheDatabaseIsNamedAsOne() throws {
+        let sandbox = try CLISandbox(.project)
+        try FileManager.default.createDirectory(atPath: sandbox.root + "/adir", withIntermediateDirectories: true)
+        for command in [["query", "--company", "PayPal"], ["migrate"], ["sql", "SELECT 1"], ["seed"]] {
+            let result = try sandbox.run(command + ["--database", "adir"])
+            #expect(result.exitCode == 1, "\(command)")
+            #expect(
+                result.stderr
+                    == "error: adir: a directory, not a database file; name the file (for example adir/catalog.sqlite3) (SQLITE_CANTOPEN)\n",
+                "\(command)")
+        }
+    }
+}
