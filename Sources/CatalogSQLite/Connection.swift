@@ -22,9 +22,6 @@ public final class Connection: DatabaseConnection {
         case create
     }
 
-    /// The kind of `BEGIN` a transaction starts with. See <https://sqlite.org/lang_transaction.html>.
-    public typealias TransactionKind = TransactionMode
-
     let handle: OpaquePointer
     /// The path the connection was opened with (`:memory:` for an in-memory database).
     public let path: String
@@ -54,13 +51,6 @@ public final class Connection: DatabaseConnection {
     ///   - wal: switch a writable file database to the WAL journal (pass false to look at a
     ///     file before changing anything in it, then call `enableWAL()`).
     public init(path: String, mode: Mode = .create, busyTimeout: Int = 5_000, wal: Bool = true) throws {
-        // SQLite opens a directory and then fails on the first read with a bare "disk I/O error".
-        var info = stat()
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw SQLiteError(
-                code: .cantOpen,
-                message: "a directory, not a database file; name the file (for example \(path)/catalog.sqlite3)")
-        }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
@@ -72,7 +62,7 @@ public final class Connection: DatabaseConnection {
         guard code == SQLITE_OK, let db else {
             let error = SQLiteError(db: db, code: code)
             sqlite3_close_v2(db)
-            throw error
+            throw Self.directoryError(path) ?? error
         }
         self.handle = db
         self.path = path
@@ -80,8 +70,22 @@ public final class Connection: DatabaseConnection {
         sqlite3_extended_result_codes(db, 1)
         try check(sqlite3_busy_timeout(db, Int32(clamping: busyTimeout)))
         // The first statement reads the header: a file that is not SQLite fails here.
-        try execute("PRAGMA foreign_keys = ON")
+        do {
+            try execute("PRAGMA foreign_keys = ON")
+        } catch {
+            throw Self.directoryError(path) ?? error
+        }
         if mode != .readOnly && !isInMemory && wal { try enableWAL() }
+    }
+
+    /// The error for `path` when it is a directory: SQLite opens one and then fails with a bare
+    /// "disk I/O error" or "unable to open", so this is asked only after a failure.
+    private static func directoryError(_ path: String) -> SQLiteError? {
+        var info = stat()
+        guard stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        return SQLiteError(
+            code: .cantOpen,
+            message: "a directory, not a database file; name the file (for example \(path)/catalog.sqlite3)")
     }
 
     /// Switches the database to the WAL journal (a no-op when it is already WAL).

@@ -44,7 +44,7 @@ public struct CatalogSetup {
             let db = try open(forWriting: false)
             return try seeder.seed(db, options: options, progress: progress)
         }
-        let lock = try MigrationError.takingWriteLock(driver, timeout: lockTimeout)
+        let lock = try driver.takeWriteLock(timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         let db = try open(forWriting: true)
         do {

@@ -114,15 +114,18 @@ extension MigrationError {
     static func wrap(_ error: any DatabaseError, path: String) -> MigrationError {
         .database(path: path, message: error.description)
     }
+}
 
-    /// Takes `driver`'s write lock, turning its failures into migration errors.
-    public static func takingWriteLock(_ driver: any MigrationDriver, timeout: Double) throws -> any WriteLock {
+extension MigrationDriver {
+    /// Takes the write lock, waiting up to `timeout` seconds, with its failures as migration
+    /// errors: what migrating and seeding both do first.
+    public func takeWriteLock(timeout: Double) throws -> any WriteLock {
         do {
-            return try driver.writeLock(timeout: timeout)
+            return try writeLock(timeout: timeout)
         } catch WriteLockError.timedOut(let seconds) {
-            throw MigrationError.lockTimeout(path: driver.location, seconds: seconds)
+            throw MigrationError.lockTimeout(path: location, seconds: seconds)
         } catch WriteLockError.failed(let message) {
-            throw MigrationError.database(path: driver.location, message: message)
+            throw MigrationError.database(path: location, message: message)
         }
     }
 }

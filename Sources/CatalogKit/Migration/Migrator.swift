@@ -150,9 +150,11 @@ public final class Migrator {
             }
         }
         return try withLockedDatabase { db in
-            let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(db, driver))
+            let records = try Ledger.records(db, driver)
+            let statuses = MigrationStatus.compute(migrations: migrations, records: records)
             let selected = try Self.selectPending(statuses, options: options)
-            return try Self.apply(selected, on: db, driver: driver, onEvent: onEvent)
+            return try Self.apply(
+                selected, batch: Ledger.nextBatch(records), on: db, driver: driver, onEvent: onEvent)
         }
     }
 
@@ -192,11 +194,14 @@ public final class Migrator {
     ) {
         let migrations = try loadMigrations()
         return try withLockedDatabase(creating: false) { db in
-            let selected = try Self.selectForRollback(
-                try Ledger.records(db, driver), migrations: migrations, target: .steps(steps))
+            let records = try Ledger.records(db, driver)
+            let selected = try Self.selectForRollback(records, migrations: migrations, target: .steps(steps))
             let undone = try Self.undo(selected, on: db, driver: driver, onEvent: onEvent)
+            let undoneVersions = Set(selected.map(\.version))
             let again = try Self.apply(
-                selected.sorted { $0.version < $1.version }, on: db, driver: driver, onEvent: onEvent)
+                selected.sorted { $0.version < $1.version },
+                batch: Ledger.nextBatch(records.filter { !undoneVersions.contains($0.version) }), on: db,
+                driver: driver, onEvent: onEvent)
             return (undone, again)
         }
     }
@@ -217,7 +222,7 @@ public final class Migrator {
             try db.execute(driver.ledgerCreateSQL)
             let statuses = MigrationStatus.compute(migrations: migrations, records: [])
             let selected = try Self.selectPending(statuses, options: MigrateOptions())
-            return (dropped, try Self.apply(selected, on: db, driver: driver, onEvent: onEvent))
+            return (dropped, try Self.apply(selected, batch: 1, on: db, driver: driver, onEvent: onEvent))
         }
     }
 
@@ -255,9 +260,11 @@ public final class Migrator {
         let driver = driver ?? DatabaseBackend.driver(for: db)
         try Ledger.verify(db, driver)
         try db.execute(driver.ledgerCreateSQL)
-        let statuses = MigrationStatus.compute(migrations: migrations, records: try Ledger.records(db, driver))
+        let records = try Ledger.records(db, driver)
+        let statuses = MigrationStatus.compute(migrations: migrations, records: records)
         return try apply(
-            try selectPending(statuses, options: MigrateOptions()), on: db, driver: driver, onEvent: { _ in })
+            try selectPending(statuses, options: MigrateOptions()), batch: Ledger.nextBatch(records), on: db,
+            driver: driver, onEvent: { _ in })
     }
 
     // MARK: - New files
@@ -284,12 +291,12 @@ public final class Migrator {
 
     // MARK: - Internals
 
+    /// Applies `selected` as batch `batch` (one more than the largest in the ledger the caller read).
     private static func apply(
-        _ selected: [Migration], on db: any DatabaseConnection, driver: any MigrationDriver,
+        _ selected: [Migration], batch: Int, on db: any DatabaseConnection, driver: any MigrationDriver,
         onEvent: (Event) -> Void
     ) throws -> Report {
         let start = ContinuousClock.now
-        let batch = Ledger.nextBatch(try Ledger.records(db, driver))
         var report = Report(batch: selected.isEmpty ? nil : batch)
         let runner = DatabaseStepRunner(db: db, driver: driver)
         for migration in selected {
@@ -401,7 +408,7 @@ public final class Migrator {
         -> T
     {
         if !creating && !driver.databaseExists() { throw MigrationError.databaseMissing(databasePath) }
-        let lock = try MigrationError.takingWriteLock(driver, timeout: lockTimeout)
+        let lock = try driver.takeWriteLock(timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         return try wrappingDatabaseErrors {
             let db = try driver.openForWriting(

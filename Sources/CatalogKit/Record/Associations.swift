@@ -183,10 +183,6 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
         self.link = link
     }
 
-    public init(linkTable: String, leftKey: String, rightKey: String) {
-        self.init(LinkTable(linkTable, leftKey: leftKey, rightKey: rightKey))
-    }
-
     /// A predicate on `Left`: linked to the right record with id `rightID`.
     ///
     /// ```sql
@@ -220,13 +216,7 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
         let ids = lefts.compactMap(\.id)
         if ids.isEmpty { return [:] }
         var context = SQLRenderContext(dialect: db.dialect)
-        let owner = Column(link.leftKey, table: "link")
-        let membership = owner.in(ids.map { .integer($0) })
-        var sql =
-            "SELECT \(Right.selection(alias: "right", context)), \(owner.render(context)) "
-            + "FROM \(context.quote(Right.databaseTableName)) AS \(context.quote("right"))"
-            + " JOIN \(context.quote(link.name)) AS \(context.quote("link")) ON \(Column(link.rightKey, table: "link").render(context)) = \(Column("id", table: "right").render(context))"
-        sql += " WHERE \(membership.render(&context))"
+        var sql = joinedSelect(Right.selection(alias: "right", context), linkedTo: ids, &context)
         if ordered && !Right.defaultOrdering.isEmpty {
             sql +=
                 " ORDER BY "
@@ -250,13 +240,7 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
         let ids = lefts.compactMap(\.id)
         if ids.isEmpty { return [:] }
         var context = SQLRenderContext(dialect: db.dialect)
-        let owner = Column(link.leftKey, table: "link")
-        let membership = ids.count == 1 ? owner == ids[0] : owner.in(ids.map { .integer($0) })
-        let sql =
-            "SELECT \(Column(column, table: "right").render(context)), \(owner.render(context)) "
-            + "FROM \(context.quote(Right.databaseTableName)) AS \(context.quote("right"))"
-            + " JOIN \(context.quote(link.name)) AS \(context.quote("link")) ON \(Column(link.rightKey, table: "link").render(context)) = \(Column("id", table: "right").render(context))"
-            + " WHERE \(membership.render(&context))"
+        let sql = joinedSelect(Column(column, table: "right").render(context), linkedTo: ids, &context)
         var grouped: [Int64: [Value]] = [:]
         try db.cachedStatement(sql: sql).forEachRow(context.arguments) { statement in
             guard let value = Value.fromDatabaseValue(statement.value(at: 0)) else {
@@ -265,6 +249,21 @@ public struct HasManyThrough<Left: PersistableRecord, Right: FetchableRecord & P
             grouped[statement.int64(at: 1), default: []].append(value)
         }
         return grouped
+    }
+
+    /// `SELECT <selection>, "link"."<left key>" FROM <right> AS "right" JOIN <link> AS "link" ...
+    /// WHERE` the left key is one of `ids`: the statement both loads share (the owner id last).
+    private func joinedSelect(_ selection: String, linkedTo ids: [Int64], _ context: inout SQLRenderContext)
+        -> String
+    {
+        let owner = Column(link.leftKey, table: "link")
+        let membership = ids.count == 1 ? owner == ids[0] : owner.in(ids.map { .integer($0) })
+        let join =
+            "\(Column(link.rightKey, table: "link").render(context)) = \(Column("id", table: "right").render(context))"
+        return "SELECT \(selection), \(owner.render(context)) "
+            + "FROM \(context.quote(Right.databaseTableName)) AS \(context.quote("right")) "
+            + "JOIN \(context.quote(link.name)) AS \(context.quote("link")) ON \(join) "
+            + "WHERE \(membership.render(&context))"
     }
 
     // MARK: - Links

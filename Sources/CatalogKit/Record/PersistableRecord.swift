@@ -16,7 +16,7 @@ public struct PersistenceRow: Sendable {
     /// The columns the table expects, in order.
     let expected: [String]
     /// Values of `expected`, by position (NULL until set).
-    private var expectedValues: [DatabaseValue]
+    private var valuesByPosition: [DatabaseValue]
     /// Which of `expected` were set (bit i for column i).
     private var setMask: UInt64 = 0
     /// Columns set that are not in `expected`, in the order set.
@@ -32,7 +32,7 @@ public struct PersistenceRow: Sendable {
     init(expecting columns: [String]) {
         precondition(columns.count <= 64, "a PersistenceRow holds at most 64 expected columns")
         expected = columns
-        expectedValues = Array(repeating: .null, count: columns.count)
+        valuesByPosition = Array(repeating: .null, count: columns.count)
     }
 
     /// The value set for `column`, or nil. Setting a column twice keeps the last value.
@@ -41,7 +41,7 @@ public struct PersistenceRow: Sendable {
         set {
             let value = newValue?.databaseValue ?? .null
             if let index = expected.firstIndex(of: column) {
-                expectedValues[index] = value
+                valuesByPosition[index] = value
                 setMask |= 1 << UInt64(index)
             } else if let index = extraColumns.firstIndex(of: column) {
                 extraValues[index] = value
@@ -60,18 +60,18 @@ public struct PersistenceRow: Sendable {
     /// The value of `column`, or nil when it was not set.
     public func value(of column: String) -> DatabaseValue? {
         if let index = expected.firstIndex(of: column) {
-            return setMask & (1 << UInt64(index)) != 0 ? expectedValues[index] : nil
+            return setMask & (1 << UInt64(index)) != 0 ? valuesByPosition[index] : nil
         }
         return extraColumns.firstIndex(of: column).map { extraValues[$0] }
     }
 
-    /// The values of the expected columns in order, or the columns left out and the ones that
-    /// are not expected.
-    func expectedValuesOrMismatch() -> Result<[DatabaseValue], RecordError> {
+    /// The values of the expected columns in order; throws when a column of `table` was left
+    /// out or one it lacks was set.
+    func expectedValues(table: String) throws -> [DatabaseValue] {
         let all: UInt64 = expected.count == 64 ? ~0 : (1 << UInt64(expected.count)) - 1
-        if setMask == all && extraColumns.isEmpty { return .success(expectedValues) }
+        if setMask == all && extraColumns.isEmpty { return valuesByPosition }
         let missing = expected.indices.filter { setMask & (1 << UInt64($0)) == 0 }.map { expected[$0] }
-        return .failure(.columnMismatch(table: "", missing: missing, unknown: extraColumns))
+        throw RecordError.columnMismatch(table: table, missing: missing, unknown: extraColumns)
     }
 }
 
@@ -124,14 +124,7 @@ extension PersistableRecord {
     func persistenceValues(columns: [String]) throws -> [DatabaseValue] {
         var row = PersistenceRow(expecting: columns)
         encode(to: &row)
-        switch row.expectedValuesOrMismatch() {
-        case .success(let values):
-            return values
-        case .failure(.columnMismatch(_, let missing, let unknown)):
-            throw RecordError.columnMismatch(table: Self.databaseTableName, missing: missing, unknown: unknown)
-        case .failure(let error):
-            throw error
-        }
+        return try row.expectedValues(table: Self.databaseTableName)
     }
 
     /// Inserts the record and stores its new id.
