@@ -70,8 +70,11 @@ public enum CatalogCLI {
                     return report(error, as: CatalogSyntax.self)
                 }
             }
-            var command = try Catalog.parseAsRoot(arguments)
-            try command.run()
+            let (remaining, taken) = RepeatedOptions.take(from: arguments)
+            try RepeatedOptions.$taken.withValue(taken) {
+                var command = try Catalog.parseAsRoot(remaining)
+                try command.run()
+            }
             return 0
         } catch {
             return report(error)

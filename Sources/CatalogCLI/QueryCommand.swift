@@ -24,7 +24,11 @@ struct QueryFilters: ParsableArguments {
     var language: [String] = []
 
     var filters: CatalogQuery.Filters {
-        CatalogQuery.Filters(companies: company, frameworks: framework, features: feature, languages: language)
+        CatalogQuery.Filters(
+            companies: RepeatedOptions.values("company", parsed: company),
+            frameworks: RepeatedOptions.values("framework", parsed: framework),
+            features: RepeatedOptions.values("feature", parsed: feature),
+            languages: RepeatedOptions.values("language", parsed: language))
     }
 }
 
@@ -79,10 +83,11 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         switch subject {
         case .frameworks:
-            let card = filters.framework.count == 1 && filters.filters == .init(frameworks: filters.framework)
+            let given = filters.filters
+            let card = given.frameworks.count == 1 && given == .init(frameworks: given.frameworks)
             let query = try options.openQuery()
             let answer = try CatalogReader.explainingEmpty(query) {
-                try query.frameworks(filters.filters, including: frameworkDetails(card: card, output: options.output))
+                try query.frameworks(given, including: frameworkDetails(card: card, output: options.output))
             }
             printFrameworks(answer, card: card, output: options.output)
         case .companies: try options.printRelated(CatalogQuery.companies, filters.filters)

@@ -44,7 +44,7 @@ struct SQL: ParsableCommand {
     func run() throws {
         let session = try openSession()
         if let script = try readScript() {
-            try execute(script, in: session, parameters: param)
+            try execute(script, in: session, parameters: RepeatedOptions.values("param", parsed: param))
         } else if Terminal.isInteractive {
             try Prompt(session: session, command: self).run()
         } else {

@@ -114,38 +114,15 @@ public struct CatalogQuery {
     {
         // One snapshot: the statements of an answer must not see a commit land between them.
         try db.savepoint {
-            var query = Framework.all()
-            for company in try resolve(filters.companies, Company.self, "company") {
-                query = query.filter(Framework.companies.containing(company))
-            }
-            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-                query = query.filter(Column("id") == framework)
-            }
-            for feature in try resolveFeatures(filters.features) {
-                query = query.filter(Self.offering(feature))
-            }
-            for language in try resolve(filters.languages, Language.self, "language") {
-                query = query.filter(Column("language_id") == language)
-            }
+            let query = try filtered(Framework.all(), asking: .frameworks, filters)
             return try self.details(of: query.fetchAll(db), including: details)
         }
     }
 
     /// The companies matching `filters`, sorted by name, each with the frameworks it uses.
     public func companies(_ filters: Filters) throws -> [Related] {
-        // One snapshot: the statements of an answer must not see a commit land between them.
         try db.savepoint {
-            var query = Company.all()
-            for company in try resolve(filters.companies, Company.self, "company") {
-                query = query.filter(Column("id") == company)
-            }
-            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-                query = query.filter(Company.frameworks.containing(framework))
-            }
-            for ids in try frameworkSets(features: filters.features, languages: filters.languages) {
-                query = query.filter(Company.frameworks.containing(anyOf: ids))
-            }
-            let companies = try query.fetchAll(db)
+            let companies = try filtered(Company.all(), asking: .companies, filters).fetchAll(db)
             let used = try Company.frameworks.load(for: companies, db, ordered: false)
             return companies.map { Related(name: $0.name, frameworks: names(used[$0.id ?? -1])) }
         }
@@ -153,19 +130,8 @@ public struct CatalogQuery {
 
     /// The features matching `filters`, sorted by name, each with the frameworks offering it.
     public func features(_ filters: Filters) throws -> [Related] {
-        // One snapshot: the statements of an answer must not see a commit land between them.
         try db.savepoint {
-            var query = Feature.all()
-            for feature in try resolveFeatures(filters.features) {
-                query = query.filter(Column("id") == feature)
-            }
-            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-                query = query.filter(Self.offered(byAnyOf: [framework]))
-            }
-            for ids in try frameworkSets(companies: filters.companies, languages: filters.languages) {
-                query = query.filter(Self.offered(byAnyOf: ids))
-            }
-            let features = try query.fetchAll(db)
+            let features = try filtered(Feature.all(), asking: .features, filters).fetchAll(db)
             let listing = try Feature.frameworks.load(for: features, db, ordered: false)
             let mentioning = try Feature.mentionedBy.load(for: features, db, ordered: false)
             return features.map { feature in
@@ -177,20 +143,8 @@ public struct CatalogQuery {
 
     /// The languages matching `filters`, sorted by name, each with its frameworks.
     public func languages(_ filters: Filters) throws -> [Related] {
-        // One snapshot: the statements of an answer must not see a commit land between them.
         try db.savepoint {
-            var query = Language.all()
-            for language in try resolve(filters.languages, Language.self, "language") {
-                query = query.filter(Column("id") == language)
-            }
-            for framework in try resolve(filters.frameworks, Framework.self, "framework") {
-                query = query.filter(
-                    Column("id").in(try Framework.find(ids: [framework], db).map { .integer($0.languageID) }))
-            }
-            for ids in try frameworkSets(companies: filters.companies, features: filters.features) {
-                query = query.filter(Column("id").in(try Framework.find(ids: ids, db).map { .integer($0.languageID) }))
-            }
-            let languages = try query.fetchAll(db)
+            let languages = try filtered(Language.all(), asking: .languages, filters).fetchAll(db)
             let frameworks = try Language.frameworks.load(for: languages, db)
             return languages.map { Related(name: $0.name, frameworks: names(frameworks[$0.id ?? -1])) }
         }
@@ -198,36 +152,59 @@ public struct CatalogQuery {
 
     // MARK: - Building blocks
 
-    /// A predicate on frameworks: lists feature `id` or mentions it as a capability.
-    static func offering(_ id: Int64) -> SQLExpression {
-        Framework.features.containing(id) || Framework.capabilities.containing(id)
-    }
-
-    /// A predicate on features: offered (listed or mentioned) by one of `frameworkIDs`.
-    static func offered(byAnyOf frameworkIDs: [Int64]) -> SQLExpression {
-        Feature.frameworks.containing(anyOf: frameworkIDs) || Feature.mentionedBy.containing(anyOf: frameworkIDs)
-    }
-
-    /// For each filter name, the ids of the frameworks it selects (used by companies, in a
-    /// language, offering a feature).
-    private func frameworkSets(companies: [String] = [], features: [String] = [], languages: [String] = []) throws
-        -> [[Int64]]
+    /// `query` (over the `subject` table) narrowed by every filter: one predicate per kind of
+    /// name, of the same size whatever the number of names (`IDRelation.relatedToAll`), so the
+    /// statement never outgrows the SQL parser. Unknown names throw, in the order companies,
+    /// frameworks, features, languages.
+    private func filtered<Record>(_ query: RecordQuery<Record>, asking subject: Subject, _ filters: Filters) throws
+        -> RecordQuery<Record>
     {
-        var sets: [[Int64]] = []
-        for company in try resolve(companies, Company.self, "company") {
-            sets.append(try ids(Framework.filter(Framework.companies.containing(company))))
+        var query = query
+        let resolved: [(Subject, [Int64])] = [
+            (.companies, try resolve(filters.companies, Company.self, "company")),
+            (.frameworks, try resolve(filters.frameworks, Framework.self, "framework")),
+            (.features, try resolveFeatures(filters.features)),
+            (.languages, try resolve(filters.languages, Language.self, "language")),
+        ]
+        for (kind, ids) in resolved where !ids.isEmpty {
+            query = query.filter(Self.relation(from: subject, to: kind).relatedToAll(ids))
         }
-        for feature in try resolveFeatures(features) {
-            sets.append(try ids(Framework.filter(Self.offering(feature))))
-        }
-        for language in try resolve(languages, Language.self, "language") {
-            sets.append(try ids(Framework.filter(Column("language_id") == language)))
-        }
-        return sets
+        return query
     }
 
-    private func ids(_ query: RecordQuery<Framework>) throws -> [Int64] {
-        try query.fetchAll(db).compactMap(\.id)
+    /// How a `subject` record relates to a record of `kind` named by a filter: through the
+    /// frameworks, as the table in the type's documentation says (a company to the features
+    /// of the frameworks it uses; a record of the asked kind only to itself).
+    static func relation(from subject: Subject, to kind: Subject) -> IDRelation {
+        if subject == kind { return .identity(subject.tableName) }
+        switch (toFrameworks(from: subject), fromFrameworks(to: kind)) {
+        case (let first?, let second?): return .then(first, second)
+        case (let first?, nil): return first
+        case (nil, let second?): return second
+        case (nil, nil): return .identity(Framework.databaseTableName)
+        }
+    }
+
+    /// A `subject` record to the frameworks it relates to; nil for frameworks themselves.
+    private static func toFrameworks(from subject: Subject) -> IDRelation? {
+        switch subject {
+        case .frameworks: return nil
+        case .companies: return .link(Framework.companies.link.inverse)
+        case .features:
+            return .union(.link(Framework.features.link.inverse), .link(Framework.capabilities.link.inverse))
+        case .languages: return .column(table: Framework.databaseTableName, from: "language_id", to: "id")
+        }
+    }
+
+    /// A framework to the `kind` records it relates to (offers: listed features and
+    /// capabilities mentioned in descriptions); nil for frameworks themselves.
+    private static func fromFrameworks(to kind: Subject) -> IDRelation? {
+        switch kind {
+        case .frameworks: return nil
+        case .companies: return .link(Framework.companies.link)
+        case .features: return .union(.link(Framework.features.link), .link(Framework.capabilities.link))
+        case .languages: return .column(table: Framework.databaseTableName, from: "id", to: "language_id")
+        }
     }
 
     /// Frameworks with the details asked for: one statement per detail, whatever the number of
@@ -265,25 +242,57 @@ public struct CatalogQuery {
         return NameMatching.sortedUnique(records.map(\.name))
     }
 
-    /// The ids of records named (or aliased) `names`; an unknown name throws with a suggestion.
+    /// The ids of the records named (or aliased) `names`, ignoring ASCII case, without repeats:
+    /// two statements whatever the number of names (a record's own name wins over another
+    /// record's alias spelt the same). The first unknown name throws with a suggestion.
     private func resolve<Record: AliasOwner & Nameable>(_ names: [String], _ type: Record.Type, _ kind: String)
         throws -> [Int64]
     {
-        try names.map { name in
-            // A record's own name wins over another record's alias that is spelt the same.
-            if let id = try Record.filter(Column("name").equalsIgnoringCase(name)).fetchOne(db)?.id { return id }
-            if let id = try Record.filter(Record.named(name)).fetchOne(db)?.id { return id }
-            let known = try knownNames(Record.self)
-            throw UnknownName(kind: kind, name: name, suggestion: NameMatching.closest(to: name, in: known))
+        let wanted = Self.uniqueNames(names)
+        if wanted.isEmpty { return [] }
+        var found: [String: Int64] = [:]
+        for record in try Record.filter(Column("name").inIgnoringCase(wanted)).fetchAll(db) {
+            if let id = record.id { found[NameMatching.key(record.name)] = id }
         }
+        let missing = wanted.filter { found[NameMatching.key($0)] == nil }
+        if !missing.isEmpty {
+            for alias in try Alias<Record>.filter(Column("alias").inIgnoringCase(missing)).fetchAll(db) {
+                found[NameMatching.key(alias.alias)] = alias.ownerID
+            }
+        }
+        return try ids(of: wanted, in: found, kind) { try knownNames(Record.self) }
     }
 
     private func resolveFeatures(_ names: [String]) throws -> [Int64] {
-        try names.map { name in
-            if let id = try Feature.filter(Column("name").equalsIgnoringCase(name)).fetchOne(db)?.id { return id }
-            let known = try knownNames(of: .features)
-            throw UnknownName(kind: "feature", name: name, suggestion: NameMatching.closest(to: name, in: known))
+        let wanted = Self.uniqueNames(names)
+        if wanted.isEmpty { return [] }
+        var found: [String: Int64] = [:]
+        for feature in try Feature.filter(Column("name").inIgnoringCase(wanted)).fetchAll(db) {
+            if let id = feature.id { found[NameMatching.key(feature.name)] = id }
         }
+        return try ids(of: wanted, in: found, "feature") { try knownNames(of: .features) }
+    }
+
+    /// The id of each of `names` (looked up by `NameMatching.key`), without repeats; the first
+    /// unknown name throws, suggesting the closest of `known()`.
+    private func ids(
+        of names: [String], in found: [String: Int64], _ kind: String, known: () throws -> [String]
+    ) throws -> [Int64] {
+        var seen = Set<Int64>()
+        var ids: [Int64] = []
+        for name in names {
+            guard let id = found[NameMatching.key(name)] else {
+                throw UnknownName(kind: kind, name: name, suggestion: NameMatching.closest(to: name, in: try known()))
+            }
+            if seen.insert(id).inserted { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// `names` without the repeats that differ only by ASCII case, in order.
+    static func uniqueNames(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert(NameMatching.key($0)).inserted }
     }
 }
 
@@ -296,3 +305,15 @@ extension Language: Nameable {}
 extension Framework: Nameable {}
 extension Feature: Nameable {}
 extension Company: Nameable {}
+
+extension CatalogQuery.Subject {
+    /// The table holding the records of this kind.
+    var tableName: String {
+        switch self {
+        case .frameworks: return Framework.databaseTableName
+        case .companies: return Company.databaseTableName
+        case .features: return Feature.databaseTableName
+        case .languages: return Language.databaseTableName
+        }
+    }
+}

@@ -21,6 +21,8 @@ public struct SQLExpression: Sendable, Equatable {
         case membership(Column, [DatabaseValue], ignoringCase: Bool)
         /// `column IN (SELECT select FROM table WHERE condition)`.
         case subquery(Column, select: String, from: String, where: Node)
+        /// `column` related to every one of the ids (`IDRelation.relatedToAll`).
+        case related(Column, IDRelation, [Int64])
         case and(Node, Node)
         case or(Node, Node)
         case not(Node)
@@ -95,6 +97,8 @@ extension SQLExpression.Node {
             let lhs = column.render(context)
             let inner = condition.render(&context)
             return "\(lhs) IN (SELECT \(context.quote(select)) FROM \(context.quote(table)) WHERE \(inner))"
+        case .related(let column, let relation, let ids):
+            return relation.renderRelated(to: ids, column: column, &context)
         case .and(let lhs, let rhs):
             let left = lhs.render(&context)
             return "(\(left) AND \(rhs.render(&context)))"

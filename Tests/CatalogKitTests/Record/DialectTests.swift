@@ -53,6 +53,31 @@ struct NumberedDialect: SQLDialect {
         #expect(SQLExpression.false.render(for: NumberedDialect()).sql == "FALSE")
     }
 
+    /// Filters by any number of names render to the same SQL text, binding the same number of
+    /// values, for every question form and either dialect: a question's size never reaches the
+    /// parser's depth or the parameter limit (80 filters used to overflow SQLite's parser stack).
+    @Test func aFilterRendersTheSameSQLForTwoOrTenThousandNames() {
+        let dialects: [any SQLDialect] = [SQLiteDialect(), NumberedDialect()]
+        for dialect in dialects {
+            for subject in CatalogQuery.Subject.allCases {
+                for kind in CatalogQuery.Subject.allCases {
+                    let relation = CatalogQuery.relation(from: subject, to: kind)
+                    let two = relation.relatedToAll([1, 2]).render(for: dialect)
+                    let many = relation.relatedToAll(Array(1...10_000)).render(for: dialect)
+                    #expect(two.sql == many.sql, "\(subject) by \(kind)")
+                    #expect(two.arguments.count == many.arguments.count)
+                    #expect(many.arguments.last == .integer(10_000), "the count of distinct ids is bound")
+                    // Repeats count once.
+                    let repeated = relation.relatedToAll([7, 7, 7, 9]).render(for: dialect)
+                    #expect(repeated.arguments.last == .integer(2))
+                }
+            }
+        }
+        let sql = CatalogQuery.relation(from: .companies, to: .features).relatedToAll([1, 2]).render(
+            for: NumberedDialect())
+        #expect(sql.sql.contains("$1") && sql.sql.contains("$2") && sql.sql.contains("UNION ALL"), "\(sql.sql)")
+    }
+
     @Test func anOffsetWithoutALimitIsSpelledByTheDialect() {
         var query = RecordQuery<Language>()
         query.offset = 3
