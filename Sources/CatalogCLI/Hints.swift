@@ -36,6 +36,10 @@ enum Hints {
                     + "run with --write to allow changes"
         case .timedOut(let statement, let seconds):
             return "statement \(statement) was stopped after the --timeout of \(MigrationError.formatSeconds(seconds))"
+        case .tooBig:
+            return failure.description + "; raise it with --max-value-size"
+        case .outOfMemory:
+            return failure.description + "; raise it with --max-memory"
         case .tooFewParameters(let statement, let needed, let left):
             return "statement \(statement) has \(needed) parameters but only \(left) --param values are left"
         case .unusedParameters(let count):

@@ -63,3 +63,33 @@ struct OutputOptions: ParsableArguments {
         Terminal.writeToStdout(format.render(table, width: Terminal.width, colour: Terminal.usesColour))
     }
 }
+
+/// A number of bytes on the command line: `1048576`, `512K`, `16M`, `1G` (also `16MiB`, `16mb`;
+/// the units are powers of 1024).
+struct ByteSize: ExpressibleByArgument, Equatable, CustomStringConvertible {
+    var bytes: Int
+
+    init(_ bytes: Int) {
+        self.bytes = bytes
+    }
+
+    init?(argument: String) {
+        var digits = Substring(argument)
+        var unit = ""
+        while let last = digits.last, !last.isNumber {
+            unit = String(last) + unit
+            digits = digits.dropLast()
+        }
+        let shifts = [
+            "": 0, "b": 0, "k": 10, "kb": 10, "kib": 10, "m": 20, "mb": 20, "mib": 20, "g": 30, "gb": 30, "gib": 30,
+        ]
+        guard let number = Int(digits), number >= 0, let shift = shifts[unit.lowercased()], number <= Int.max >> 31
+        else {
+            return nil
+        }
+        bytes = number << shift
+    }
+
+    var description: String { ScriptLimits.formatBytes(bytes) }
+    var defaultValueDescription: String { description }
+}

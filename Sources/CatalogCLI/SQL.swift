@@ -32,6 +32,15 @@ struct SQL: ParsableCommand {
     @Option(help: ArgumentHelp("Stop a statement that runs longer than this many seconds.", valueName: "seconds"))
     var timeout: Double = 10
 
+    @Option(
+        help: ArgumentHelp(
+            "The largest text or blob a statement may build or read, in bytes or with K, M or G (at most 1000000000).",
+            valueName: "size"))
+    var maxValueSize = ByteSize(ScriptLimits.default.maxValueBytes)
+
+    @Option(help: ArgumentHelp("The most memory SQLite may use, in bytes or with K, M or G.", valueName: "size"))
+    var maxMemory = ByteSize(ScriptLimits.default.maxMemoryBytes)
+
     @OptionGroup var options: ReadingOptions
 
     func validate() throws {
@@ -39,12 +48,21 @@ struct SQL: ParsableCommand {
         guard timeout > 0, timeout <= 86_400 else {
             throw ValidationError("--timeout must be a number of seconds from 0 to 86400")
         }
+        guard maxValueSize.bytes >= 1 << 10, maxValueSize.bytes <= 1_000_000_000 else {
+            throw ValidationError("--max-value-size must be from 1K to 1000000000 bytes (SQLite's own ceiling)")
+        }
+        guard maxMemory.bytes >= 16 << 20, maxMemory.bytes <= 1 << 40 else {
+            throw ValidationError("--max-memory must be from 16M to 1024G")
+        }
     }
 
     func run() throws {
+        // --timeout counts from here: opening, every statement and the output.
+        let start = ContinuousClock().now
         let session = try openSession()
         if let script = try readScript() {
-            try execute(script, in: session, parameters: RepeatedOptions.values("param", parsed: param))
+            try execute(
+                script, in: session, parameters: RepeatedOptions.values("param", parsed: param), from: start)
         } else if Terminal.isInteractive {
             try Prompt(session: session, command: self).run()
         } else {
@@ -57,7 +75,22 @@ struct SQL: ParsableCommand {
         let path = try options.openDatabase().location
         return try SQLSession(
             path: path, write: write,
-            busyTimeout: Timeout.milliseconds(options.database.lockTimeout))
+            busyTimeout: Timeout.milliseconds(options.database.lockTimeout),
+            limits: ScriptLimits(maxValueBytes: maxValueSize.bytes, maxMemoryBytes: maxMemory.bytes))
+    }
+
+    /// Prints that the time limit ran out and exits with 1, from the watchdog's thread. A
+    /// transaction in progress is never committed: SQLite rolls it back on the next open.
+    static func exitingStop(timeout: Double, write: Bool) -> Watchdog.HardStop {
+        var message =
+            "error: the --timeout of \(MigrationError.formatSeconds(timeout)) ran out inside one SQLite function call, "
+            + "which cannot be interrupted; catalog exited to stop it\n"
+        if write { message += "error: nothing was changed (the transaction was not committed)\n" }
+        let text = message
+        return Watchdog.HardStop(grace: .milliseconds(250)) {
+            text.withCString { _ = Glibc.write(2, $0, strlen($0)) }
+            _exit(1)
+        }
     }
 
     private func readScript() throws -> String? {
@@ -79,15 +112,20 @@ struct SQL: ParsableCommand {
     }
 
     /// Runs `script`, printing each result in the chosen format as rows arrive.
-    func execute(_ script: String, in session: SQLSession, parameters: [String]) throws {
+    func execute(
+        _ script: String, in session: SQLSession, parameters: [String], from start: ContinuousClock.Instant? = nil
+    ) throws {
         let output = options.output
         var results = 0
         var writer: RowWriter?
         let handlesSignals = CLIContext.current.handlesSignals
         if handlesSignals { ControlC.interrupt(session.backend.interrupter) }
+        // The process (not a test calling in) keeps --timeout even inside one function call
+        // that SQLite cannot interrupt: a quarter of a second after the deadline it exits.
+        session.hardStop = handlesSignals ? Self.exitingStop(timeout: timeout, write: write) : nil
         defer { if handlesSignals { ControlC.restore() } }
         do {
-            let changed = try session.run(script, parameters: parameters, timeout: timeout) { event in
+            let changed = try session.run(script, parameters: parameters, timeout: timeout, from: start) { event in
                 switch event {
                 case .columns(let columns):
                     if results > 0 && output.format == .table { print() }

@@ -23,6 +23,10 @@ public enum DatabaseErrorKind: Sendable, Hashable {
     case io
     /// The database's own structures are damaged.
     case corrupt
+    /// A value or statement is larger than a limit allows (`ScriptLimits.maxValueBytes`).
+    case tooBig
+    /// The backend ran out of memory, or of the memory it may use (`ScriptLimits.maxMemoryBytes`).
+    case outOfMemory
     /// Anything else.
     case other
 }

@@ -14,6 +14,8 @@ public protocol ScriptSession: AnyObject {
     var interrupter: any Interrupter { get }
     /// The connection, for the prompt's own reads (tables, schema).
     var connection: any DatabaseConnection { get }
+    /// The size and memory limits the session runs under.
+    var limits: ScriptLimits { get }
 
     /// True when `sql` ends with a complete statement (its last `;` is not inside a string,
     /// comment or trigger body): an interactive prompt reads lines until this holds.
@@ -23,8 +25,12 @@ public protocol ScriptSession: AnyObject {
     /// UTF-8 byte offset where its text starts; the user's statements, as opposed to the
     /// session's own transaction control.
     func forEachUserStatement(in script: String, _ body: (Statement, Int) throws -> Void) throws
-    /// Runs `body` with statements stopped (an `.interrupted` error) once `deadline` passes.
-    func withDeadline<T>(_ deadline: ContinuousClock.Instant?, _ body: () throws -> T) throws -> T
+    /// Runs `body` with statements stopped (an `.interrupted` error) once `deadline` passes,
+    /// also inside one long instruction; nothing is interrupted after it returns.
+    /// `hardStop` runs when the work goes on past the deadline by its grace (`Watchdog`).
+    func withDeadline<T>(
+        _ deadline: ContinuousClock.Instant?, hardStop: Watchdog.HardStop?, _ body: () throws -> T
+    ) throws -> T
     /// Runs `body` in one write transaction, rolled back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T
     /// Rolls back a transaction the script left open.
@@ -36,4 +42,33 @@ public protocol ScriptSession: AnyObject {
 /// Stops a connection's running statement. Safe to call from another thread or a signal handler.
 public protocol Interrupter: Sendable {
     func interrupt()
+}
+
+/// What one `catalog sql` invocation may use besides time: the largest value a statement may
+/// build or read, and the memory the database engine may allocate. A single function call
+/// (`printf('%.*c', 1e9, 'x')`, `randomblob(3e8)`) runs inside one instruction, where no
+/// deadline is checked, so size and memory are bounded by the engine itself.
+public struct ScriptLimits: Sendable, Equatable {
+    /// The largest text or blob value, or row, in bytes.
+    public var maxValueBytes: Int
+    /// The most memory the database engine may hold at once, in bytes.
+    public var maxMemoryBytes: Int
+
+    public init(maxValueBytes: Int = Self.default.maxValueBytes, maxMemoryBytes: Int = Self.default.maxMemoryBytes) {
+        self.maxValueBytes = maxValueBytes
+        self.maxMemoryBytes = maxMemoryBytes
+    }
+
+    /// 16 MiB per value (the largest value of the large synthetic catalog is under 1 KiB) and
+    /// 512 MiB of engine memory.
+    public static let `default` = ScriptLimits(maxValueBytes: 16 << 20, maxMemoryBytes: 512 << 20)
+
+    /// `bytes` in the largest unit that divides it: `16 MiB`, `1500 bytes`.
+    public static func formatBytes(_ bytes: Int) -> String {
+        for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")]
+        where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift) \(unit)"
+        }
+        return "\(bytes) bytes"
+    }
 }

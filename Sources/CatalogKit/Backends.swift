@@ -16,9 +16,9 @@ public enum DatabaseBackend {
     }
 
     /// Opens `location` for a person's SQL: read-only unless `write`.
-    public static func openScriptSession(_ location: String, write: Bool, busyTimeout: Int) throws
-        -> any ScriptSession
-    {
-        try SQLiteScriptSession(path: location, write: write, busyTimeout: busyTimeout)
+    public static func openScriptSession(
+        _ location: String, write: Bool, busyTimeout: Int, limits: ScriptLimits = .default
+    ) throws -> any ScriptSession {
+        try SQLiteScriptSession(path: location, write: write, busyTimeout: busyTimeout, limits: limits)
     }
 }

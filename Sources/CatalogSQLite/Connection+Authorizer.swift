@@ -87,6 +87,21 @@ extension Connection {
             }, Unmanaged.passUnretained(box).toOpaque())
     }
 
+    /// Sets SQLite's run-time limit `limit` (`SQLITE_LIMIT_LENGTH`, ...) for this connection and
+    /// returns the previous value. See <https://sqlite.org/c3ref/limit.html>.
+    @discardableResult
+    public func setLimit(_ limit: Int32, to value: Int32) -> Int32 {
+        sqlite3_limit(handle, limit, value)
+    }
+
+    /// Sets the most heap memory SQLite may hold in this process, for every connection, and
+    /// returns the previous limit (0: none). Past it, allocations fail with `SQLITE_NOMEM`.
+    /// See <https://sqlite.org/c3ref/hard_heap_limit64.html>.
+    @discardableResult
+    public static func setHardHeapLimit(_ bytes: Int64) -> Int64 {
+        sqlite3_hard_heap_limit64(bytes)
+    }
+
     /// Makes a running statement stop with `SQLITE_INTERRUPT` (safe from another thread).
     public func interrupt() {
         sqlite3_interrupt(handle)

@@ -49,6 +49,8 @@ extension SQLiteError {
         case .full: return .full
         case .ioError: return .io
         case .corrupt: return .corrupt
+        case .tooBig: return .tooBig
+        case .noMemory: return .outOfMemory
         default: return .other
         }
     }

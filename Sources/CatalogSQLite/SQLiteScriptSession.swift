@@ -1,3 +1,6 @@
+import CSQLite
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -19,15 +22,22 @@ public final class SQLiteScriptSession: ScriptSession {
     /// True while the user's statements are prepared and run (not the session's BEGIN/COMMIT).
     private var runningUserSQL = false
 
-    /// Opens `path` for inspection (read-only) or, with `write`, for changes.
+    public let limits: ScriptLimits
+
+    /// Opens `path` for inspection (read-only) or, with `write`, for changes, within `limits`:
+    /// `SQLITE_LIMIT_LENGTH` bounds every value and row, and SQLite's hard heap limit its
+    /// memory (`HeapLimit`: for the whole process while a session is open).
     ///
     /// A database whose last writer crashed is recovered first (`Connection.openReadOnly`).
-    public init(path: String, write: Bool, busyTimeout: Int = 5_000) throws {
+    public init(path: String, write: Bool, busyTimeout: Int = 5_000, limits: ScriptLimits = .default) throws {
         db =
             write
             ? try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)
             : try Connection.openReadOnly(path: path, busyTimeout: busyTimeout)
         allowsWrites = write
+        self.limits = limits
+        db.setLimit(SQLITE_LIMIT_LENGTH, to: Int32(clamping: limits.maxValueBytes))
+        HeapLimit.begin(Int64(limits.maxMemoryBytes))
         try db.setConfig(.defensive, to: true)
         try db.setConfig(.trustedSchema, to: false)
         db.setAuthorizer { [unowned self] request in
@@ -56,11 +66,19 @@ public final class SQLiteScriptSession: ScriptSession {
         }
     }
 
-    public func withDeadline<T>(_ deadline: ContinuousClock.Instant?, _ body: () throws -> T) throws -> T {
+    deinit {
+        HeapLimit.end(Int64(limits.maxMemoryBytes))
+    }
+
+    /// A watchdog thread interrupts the connection from the deadline on (`Watchdog`): SQLite
+    /// checks an interrupt at every row and loop, where a progress handler (every N
+    /// instructions) let one function call or a run of tiny statements go on for seconds.
+    public func withDeadline<T>(
+        _ deadline: ContinuousClock.Instant?, hardStop: Watchdog.HardStop?, _ body: () throws -> T
+    ) throws -> T {
         guard let deadline else { return try body() }
-        let clock = ContinuousClock()
-        db.setProgressHandler(every: 1_000) { clock.now > deadline }
-        defer { db.setProgressHandler(nil) }
+        let watchdog = Watchdog(deadline: deadline, interrupter: db.interrupter, hardStop: hardStop)
+        defer { watchdog.cancel() }
         return try body()
     }
 
@@ -152,6 +170,34 @@ public final class SQLiteScriptSession: ScriptSession {
         case AuthorizerRequest.update: return "UPDATE" + target
         case AuthorizerRequest.delete: return "DELETE FROM" + target
         default: return "a change (SQLite action \(request.action)\(target))"
+        }
+    }
+}
+
+/// SQLite's hard heap limit is one setting for the whole process. While script sessions are
+/// open it is the largest of their limits (memory is shared, so the loosest one governs); when
+/// the last one closes, the setting from before the first comes back.
+enum HeapLimit {
+    private struct State {
+        var sessions: [Int64] = []
+        var saved: Int64 = 0
+    }
+
+    private static let state = Mutex(State())
+
+    static func begin(_ bytes: Int64) {
+        state.withLock { state in
+            if state.sessions.isEmpty { state.saved = Connection.setHardHeapLimit(bytes) }
+            state.sessions.append(bytes)
+            Connection.setHardHeapLimit(state.sessions.max() ?? bytes)
+        }
+    }
+
+    static func end(_ bytes: Int64) {
+        state.withLock { state in
+            guard let index = state.sessions.firstIndex(of: bytes) else { return }
+            state.sessions.remove(at: index)
+            Connection.setHardHeapLimit(state.sessions.max() ?? state.saved)
         }
     }
 }

@@ -9,9 +9,13 @@ public final class RowWriter {
     private var buffered: [[OutputValue]] = []
     private var widths: [Int]?
     private var rowCount = 0
+    private var bufferedBytes = 0
 
     /// How many rows the table format reads before it fixes its column widths.
     public static let tableBuffer = 1_000
+    /// ... or how many bytes of text and blobs, whichever comes first: the memory a table may
+    /// hold whatever the size of its values.
+    public static let tableBufferBytes = 4 << 20
 
     public init(format: OutputFormat, width: Int? = nil, colour: Bool = false, write: @escaping (String) -> Void) {
         self.format = format
@@ -24,6 +28,7 @@ public final class RowWriter {
     public func begin(columns: [String]) {
         self.columns = columns
         buffered = []
+        bufferedBytes = 0
         widths = nil
         rowCount = 0
         switch format {
@@ -45,7 +50,14 @@ public final class RowWriter {
                 write(TextTableRenderer.line(values.map(TextTableRenderer.text(for:)), widths: widths))
             } else {
                 buffered.append(values)
-                if buffered.count >= Self.tableBuffer { flushTable() }
+                for value in values {
+                    switch value {
+                    case .text(let text): bufferedBytes += text.utf8.count
+                    case .blob(let bytes): bufferedBytes += bytes.count
+                    default: bufferedBytes += 8
+                    }
+                }
+                if buffered.count >= Self.tableBuffer || bufferedBytes >= Self.tableBufferBytes { flushTable() }
             }
         case .json:
             write((rowCount == 0 ? "\n  " : ",\n  ") + JSONRenderer.object(columns, values))
@@ -82,9 +94,10 @@ public final class RowWriter {
         var header = TextTableRenderer.line(columns, widths: widths)
         if colour { header = "\u{1B}[1m" + header.dropLast() + "\u{1B}[0m\n" }
         write(header)
-        write(TextTableRenderer.line(widths.map { String(repeating: "-", count: $0) }, widths: widths))
+        write(TextTableRenderer.line(widths.map { TextTableRenderer.repeated(0x2D, $0) }, widths: widths))
         for row in cells { write(TextTableRenderer.line(row, widths: widths)) }
         buffered = []
+        bufferedBytes = 0
         self.widths = widths
     }
 }

@@ -29,6 +29,8 @@ public enum TerminalText {
     }
 
     private static func escaped(_ text: String, keepingLineFeeds: Bool) -> String {
+        // Printable ASCII needs nothing: checked on bytes first (fast for a large value).
+        guard !text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return text }
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {

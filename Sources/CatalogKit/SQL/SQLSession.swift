@@ -12,6 +12,10 @@ public final class SQLSession {
         case refused(statement: Int, action: String, writeAllowed: Bool)
         /// It ran past the time limit of the script.
         case timedOut(statement: Int, seconds: Double)
+        /// It built or read a value larger than `ScriptLimits.maxValueBytes`.
+        case tooBig(statement: Int, limit: Int)
+        /// The database engine needed more memory than `ScriptLimits.maxMemoryBytes`.
+        case outOfMemory(statement: Int, limit: Int)
         /// Ctrl-C.
         case interrupted(statement: Int)
         /// The database's own error, with the 1-based line and column of the position it blames.
@@ -30,6 +34,12 @@ public final class SQLSession {
             case .timedOut(let statement, let seconds):
                 return
                     "statement \(statement) was stopped after the time limit of \(MigrationError.formatSeconds(seconds))"
+            case .tooBig(let statement, let limit):
+                return "statement \(statement) made or read a value larger than the limit of "
+                    + ScriptLimits.formatBytes(limit)
+            case .outOfMemory(let statement, let limit):
+                return "statement \(statement) needed more memory than the limit of "
+                    + ScriptLimits.formatBytes(limit)
             case .interrupted(let statement):
                 return "statement \(statement) was interrupted"
             case .sqlite(let statement, let message, let line, let column, _, _):
@@ -60,10 +70,18 @@ public final class SQLSession {
 
     /// The backend's session.
     public let backend: any ScriptSession
+    /// What to do when a statement cannot be interrupted at the deadline (a C loop inside one
+    /// function call): the command-line tool prints its error and exits; nil (a library caller)
+    /// waits for the call to end.
+    public var hardStop: Watchdog.HardStop?
 
-    /// Opens the database at `path` for inspection (read-only) or, with `write`, for changes.
-    public convenience init(path: String, write: Bool, busyTimeout: Int = 5_000) throws {
-        self.init(try DatabaseBackend.openScriptSession(path, write: write, busyTimeout: busyTimeout))
+    /// Opens the database at `path` for inspection (read-only) or, with `write`, for changes,
+    /// within `limits`.
+    public convenience init(path: String, write: Bool, busyTimeout: Int = 5_000, limits: ScriptLimits = .default)
+        throws
+    {
+        self.init(
+            try DatabaseBackend.openScriptSession(path, write: write, busyTimeout: busyTimeout, limits: limits))
     }
 
     public init(_ backend: any ScriptSession) {
@@ -76,23 +94,32 @@ public final class SQLSession {
     // MARK: - Running
 
     /// Runs every statement of `script`, binding `parameters` to their placeholders in order, with
-    /// a time limit for the whole script, and reports results as they come.
+    /// a time limit for the whole script counted from `start` (default: now), and reports results
+    /// as they come. The limit covers every statement and the time `onEvent` takes (printing):
+    /// the backend interrupts a statement at the deadline, and the deadline is checked before
+    /// each statement and row.
     ///
     /// With writes allowed, the whole script runs in one transaction that is rolled back on any
     /// error. Returns the number of rows changed.
     @discardableResult
-    public func run(_ script: String, parameters: [String] = [], timeout: Double? = nil, onEvent: (Event) -> Void)
-        throws -> Int
-    {
+    public func run(
+        _ script: String, parameters: [String] = [], timeout: Double? = nil, from start: ContinuousClock.Instant? = nil,
+        onEvent: (Event) -> Void
+    ) throws -> Int {
         let clock = ContinuousClock()
-        let deadline = timeout.map { clock.now.advanced(by: .milliseconds(Timeout.milliseconds($0))) }
+        let deadline = timeout.map { (start ?? clock.now).advanced(by: .milliseconds(Timeout.milliseconds($0))) }
         let before = backend.totalChanges
-        try backend.withDeadline(deadline) {
-            if allowsWrites {
-                try backend.transaction { try runStatements(script, parameters, timeout, deadline, clock, onEvent) }
-            } else {
+        if allowsWrites {
+            // The deadline ends before the rollback or commit, which must not be interrupted.
+            try backend.transaction {
+                try backend.withDeadline(deadline, hardStop: hardStop) {
+                    try runStatements(script, parameters, timeout, deadline, clock, onEvent)
+                }
+            }
+        } else {
+            defer { backend.rollbackQuietly() }  // a BEGIN the user left open
+            try backend.withDeadline(deadline, hardStop: hardStop) {
                 try runStatements(script, parameters, timeout, deadline, clock, onEvent)
-                backend.rollbackQuietly()  // a BEGIN the user left open
             }
         }
         return backend.totalChanges - before
@@ -102,6 +129,11 @@ public final class SQLSession {
         _ script: String, _ parameters: [String], _ timeout: Double?, _ deadline: ContinuousClock.Instant?,
         _ clock: ContinuousClock, _ onEvent: (Event) -> Void
     ) throws {
+        func checkDeadline(statement: Int) throws {
+            if let timeout, let deadline, clock.now >= deadline {
+                throw Failure.timedOut(statement: statement, seconds: timeout)
+            }
+        }
         var remaining = parameters[...]
         var number = 0
         var running = false  // false while the backend prepares the next statement
@@ -109,6 +141,7 @@ public final class SQLSession {
             try backend.forEachUserStatement(in: script) { statement, _ in
                 number += 1
                 running = true
+                try checkDeadline(statement: number)
                 let needed = statement.parameterCount
                 guard remaining.count >= needed else {
                     throw Failure.tooFewParameters(statement: number, needed: needed, left: remaining.count)
@@ -118,6 +151,7 @@ public final class SQLSession {
                 let columns = statement.columnNames
                 if !columns.isEmpty { onEvent(.columns(columns)) }
                 while try statement.step() {
+                    try checkDeadline(statement: number)
                     onEvent(.row((0..<columns.count).map { OutputValue(statement.value(at: $0)) }))
                 }
                 if !columns.isEmpty { onEvent(.end) }
@@ -139,6 +173,12 @@ public final class SQLSession {
     ) -> Error {
         if let refusal = backend.refusal(for: error) {
             return Failure.refused(statement: statement, action: refusal, writeAllowed: allowsWrites)
+        }
+        if error.kind == .tooBig {
+            return Failure.tooBig(statement: statement, limit: backend.limits.maxValueBytes)
+        }
+        if error.kind == .outOfMemory {
+            return Failure.outOfMemory(statement: statement, limit: backend.limits.maxMemoryBytes)
         }
         if error.kind == .interrupted {
             if let timeout, let deadline, clock.now >= deadline {
