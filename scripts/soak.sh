@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The long versions of the reliability suites: kill -9 trials (default 500 per suite) and fuzzing
-# (default 300 s per target). Prints kills, trials and violations; docs/reliability.md records
-# the figures. Usage: scripts/soak.sh [trials] [fuzz seconds per target]
+# The long versions of the reliability suites: kill -9 trials (default 500 per suite), as many
+# seeds under three looping readers (ConcurrencyTests) and fuzzing (default 300 s per target).
+# Prints kills, trials and violations; docs/reliability.md records the figures.
+# Usage: scripts/soak.sh [trials] [fuzz seconds per target]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=${1:-500}
@@ -11,4 +12,6 @@ echo "soak: $trials kill trials per suite, seed $seed"
 swift build --build-tests >/dev/null
 CATALOG_KILL_TRIALS=$trials CATALOG_KILL_SEED=$seed swift test --skip-build --filter KillTests 2>&1 \
     | grep -E "kill trials|✘|Test run"
+CATALOG_READER_TRIALS=$trials swift test --skip-build --filter readersNeverSeeAPartialSeed 2>&1 \
+    | grep -E "✘|Test run"
 scripts/fuzz.sh "$fuzz_seconds"
