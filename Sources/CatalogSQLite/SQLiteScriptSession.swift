@@ -22,7 +22,9 @@ public final class SQLiteScriptSession: ScriptSession {
     /// Opens `path` for inspection (read-only) or, with `write`, for changes.
     ///
     /// A database whose last writer crashed is recovered first (`Connection.openReadOnly`).
+    /// With `write`, a file or folder this process may not write is refused first, in words.
     public init(path: String, write: Bool, busyTimeout: Int = 5_000) throws {
+        if write, let refusal = FileAccess.writeRefusal(path) { throw refusal }
         db =
             write
             ? try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)
