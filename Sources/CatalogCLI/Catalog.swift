@@ -129,7 +129,9 @@ public enum CatalogCLI {
             return "error: \(error)" + Hints.hint(for: error)
         case let error as SeedSetupError:
             return "error: \(error)" + Hints.hint(for: error)
-        case is FileSystem.Failure, is CatalogQuery.UnknownName, is any DatabaseError, is RecordError:
+        case let error as any DatabaseError:
+            return "error: \(error)" + Hints.hint(for: error)
+        case is FileSystem.Failure, is CatalogQuery.UnknownName, is RecordError:
             return "error: \(error)"
         default:
             return nil

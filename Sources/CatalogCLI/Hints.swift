@@ -10,15 +10,24 @@ enum Hints {
         case .directoryNotFound: return " (set it with --migrations or CATALOG_MIGRATIONS)"
         case .missing: return ", or pass --ignore-missing if it was removed on purpose"
         case .outOfOrder: return "; apply with --allow-out-of-order"
-        case .lockTimeout: return " (raise --lock-timeout to wait longer)"
+        case .lockTimeout, .busy: return lockWait
         default: return ""
         }
+    }
+
+    /// What to add to an error that came after waiting for a lock: the option that waits longer.
+    static let lockWait = " (raise --lock-timeout to wait longer)"
+
+    /// What to add to a database error's message.
+    static func hint(for error: any DatabaseError) -> String {
+        error.lockWaitMilliseconds != nil ? lockWait : ""
     }
 
     /// What to add to a seed setup error's message.
     static func hint(for error: SeedSetupError) -> String {
         switch error {
         case .seedsNotFound: return " (set it with --seeds or CATALOG_SEEDS)"
+        case .busy: return lockWait
         default: return ""
         }
     }
@@ -44,6 +53,8 @@ enum Hints {
             return "statement \(statement) has \(needed) parameters but only \(left) --param values are left"
         case .unusedParameters(let count):
             return "\(count) --param values were not used by any statement"
+        case .busy:
+            return failure.description + lockWait
         case .interrupted, .sqlite:
             return failure.description
         }

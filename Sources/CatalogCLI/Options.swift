@@ -22,7 +22,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("lock-timeout"),
         help: ArgumentHelp(
-            "Seconds to wait for another catalog process that is changing the database.", valueName: "seconds"))
+            "Seconds to wait for another process that is changing the database (catalog's write lock or SQLite's).",
+            valueName: "seconds"))
     var lockTimeout: Double = 30
 
     func validate() throws {

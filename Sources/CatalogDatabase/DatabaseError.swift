@@ -48,6 +48,34 @@ public protocol DatabaseError: Error, Sendable, CustomStringConvertible {
     var sql: String? { get }
     /// The UTF-8 byte offset in `sql` the backend blames, when it names one.
     var offset: Int? { get }
+    /// For an error that came after waiting for another connection's lock: how long the backend
+    /// waited, in milliseconds, before it gave up (a longer wait might have succeeded). Nil when
+    /// it did not wait.
+    var lockWaitMilliseconds: Int? { get }
+}
+
+extension DatabaseError {
+    public var lockWaitMilliseconds: Int? { nil }
+}
+
+/// A database this process may not change, or cannot read without writing beside it, found by
+/// looking at the files (their permissions, the file system, the backend's side files) before or
+/// instead of the backend's own low-level error. The message names the path and what to do, and
+/// nothing was changed.
+public struct DatabaseAccessError: DatabaseError {
+    /// `.readOnly` when a change was refused, `.cannotOpen` when reading is impossible here.
+    public var kind: DatabaseErrorKind
+    public var backendCode: String { "access" }
+    public var message: String
+    public var sql: String? { nil }
+    public var offset: Int? { nil }
+
+    public init(_ kind: DatabaseErrorKind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
 }
 
 /// A misuse of the database layer found before reaching a backend (a wrong number of values,

@@ -44,10 +44,34 @@ public struct ForeignKeyViolation: Hashable, Sendable {
     }
 }
 
+/// A process that holds a lock, as far as the backend can tell: its process id, and its command
+/// line and the time it took the lock when those are known.
+public struct LockHolder: Sendable, Hashable, CustomStringConvertible {
+    /// The process id.
+    public var pid: Int32
+    /// Its command line, for a person (program name without its folder), when readable.
+    public var command: String?
+    /// When it took the lock, UTC ISO 8601 (`2026-11-29T21:30:05Z`), when it recorded that.
+    public var since: String?
+
+    public init(pid: Int32, command: String? = nil, since: String? = nil) {
+        self.pid = pid
+        self.command = command
+        self.since = since
+    }
+
+    /// `pid 4242 (catalog seed --prune, since 2026-11-29T21:30:05Z)`, `pid 4242 (sqlite3 x)`, `pid 4242`.
+    public var description: String {
+        let details = [command, since.map { "since \($0)" }].compactMap { $0 }
+        return "pid \(pid)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
+    }
+}
+
 /// Why the cross-process write lock could not be taken.
 public enum WriteLockError: Error, Sendable, Equatable {
-    /// Another process held it for longer than the wait allowed.
-    case timedOut(seconds: Double)
+    /// Another process held it for longer than the wait allowed; `holder` is that process when
+    /// the backend can tell.
+    case timedOut(seconds: Double, holder: LockHolder?)
     /// The lock itself failed (its file could not be created, the server refused).
     case failed(String)
 }

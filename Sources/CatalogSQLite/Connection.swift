@@ -27,6 +27,9 @@ public final class Connection: DatabaseConnection {
     public let path: String
     /// The mode the connection was opened with.
     public let mode: Mode
+    /// True when the file was opened as immutable (`immutable=1`): no locks, no side files, read
+    /// only. `openReadOnly` does this only for a file in a folder this process cannot write to.
+    public let isImmutable: Bool
     /// SQLite's spelling of generated SQL.
     public var dialect: any SQLDialect { SQLiteDialect() }
     /// The path, for messages.
@@ -38,6 +41,8 @@ public final class Connection: DatabaseConnection {
     var traceBox: TraceBox?
     var authorizerBox: AuthorizerBox?
     var progressBox: ProgressBox?
+    /// The busy handler's state (`setBusyTimeout`); SQLite holds an unretained pointer to it.
+    let busyWait: BusyWait
     /// How many statements this connection has prepared (cache hits excluded).
     public private(set) var preparationCount = 0
 
@@ -47,18 +52,28 @@ public final class Connection: DatabaseConnection {
     ///   - path: a file path, or `:memory:` for a private in-memory database.
     ///   - mode: read-write, read-only, or create-if-missing.
     ///   - busyTimeout: how long, in milliseconds, to wait for another connection's lock.
-    /// - Throws: `SQLiteError` when the file cannot be opened or is not a database.
     ///   - wal: switch a writable file database to the WAL journal (pass false to look at a
     ///     file before changing anything in it, then call `enableWAL()`).
-    public init(path: String, mode: Mode = .create, busyTimeout: Int = 5_000, wal: Bool = true) throws {
+    /// - Throws: `SQLiteError` when the file cannot be opened or is not a database;
+    ///   `DatabaseAccessError` when a writing mode finds a file this process may not write
+    ///   (SQLite would open it read-only without a word).
+    public convenience init(path: String, mode: Mode = .create, busyTimeout: Int = 5_000, wal: Bool = true) throws {
+        try self.init(path: path, mode: mode, busyTimeout: busyTimeout, wal: wal, immutable: false)
+    }
+
+    /// Opens `path`; with `immutable`, read-only through the URI `file:<path>?immutable=1`, which
+    /// makes SQLite take no locks and look for no `-wal`, `-shm` or journal: correct only while
+    /// nothing can change the file.
+    init(path: String, mode: Mode, busyTimeout: Int, wal: Bool, immutable: Bool) throws {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
+        if immutable { flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI }
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, flags, nil)
+        let code = sqlite3_open_v2(immutable ? Self.immutableURI(path) : path, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let error = SQLiteError(db: db, code: code)
             sqlite3_close_v2(db)
@@ -66,16 +81,39 @@ public final class Connection: DatabaseConnection {
         }
         self.handle = db
         self.path = path
-        self.mode = mode
+        self.mode = immutable ? .readOnly : mode
+        self.isImmutable = immutable
+        self.busyWait = BusyWait(milliseconds: busyTimeout, database: path)
         sqlite3_extended_result_codes(db, 1)
-        try check(sqlite3_busy_timeout(db, Int32(clamping: busyTimeout)))
+        try setBusyTimeout(busyTimeout)
         // The first statement reads the header: a file that is not SQLite fails here.
         do {
             try execute("PRAGMA foreign_keys = ON")
         } catch {
             throw Self.directoryError(path) ?? error
         }
-        if mode != .readOnly && !isInMemory && wal { try enableWAL() }
+        // SQLite opens a write-protected file read-only without a word; a writer would fail later
+        // with "attempt to write a readonly database".
+        if self.mode != .readOnly && !isInMemory && sqlite3_db_readonly(db, "main") == 1 {
+            throw FileAccess.writeRefusal(path)
+                ?? DatabaseAccessError(.readOnly, "cannot change \(path): SQLite could open it only read-only")
+        }
+        if self.mode != .readOnly && !isInMemory && wal { try enableWAL() }
+    }
+
+    /// `file:<path>?immutable=1`, with the characters a URI gives meaning to escaped.
+    static func immutableURI(_ path: String) -> String {
+        var bytes: [UInt8] = []
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
+                let hex = Array("0123456789ABCDEF".utf8)
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            } else {
+                bytes.append(byte)
+            }
+        }
+        // "file://" before an absolute path leaves the authority empty, so "//x" stays a path.
+        return (path.hasPrefix("/") ? "file://" : "file:") + String(decoding: bytes, as: UTF8.self) + "?immutable=1"
     }
 
     /// The error for `path` when it is a directory: SQLite opens one and then fails with a bare
@@ -97,23 +135,50 @@ public final class Connection: DatabaseConnection {
         }
     }
 
-    /// Opens `path` read-only, recovering it first when its last writer crashed.
+    /// Opens `path` read-only: in a read-only folder or on read-only media too, and recovering
+    /// the file first when its last writer crashed.
     ///
     /// A read-only connection cannot roll back a hot journal or rebuild a WAL index, so after a
     /// crash its first read fails (`SQLITE_READONLY_ROLLBACK`, `SQLITE_READONLY_RECOVERY`). Then a
     /// read-write connection opens the file and reads its schema, which makes SQLite recover
     /// it (running no other SQL), and the read-only connection is opened again.
+    ///
+    /// A WAL database can be read only by creating its `-shm` file beside it (and `-wal`, when
+    /// missing). Where this process cannot create files there, the file is read as immutable, but
+    /// only when no `-wal` or rollback journal holds content: the file alone is then the whole
+    /// database. Otherwise reading it would return old data, and a `DatabaseAccessError` says so
+    /// and what to do. See <https://sqlite.org/wal.html#readonly>.
     public static func openReadOnly(path: String, busyTimeout: Int = 5_000) throws -> Connection {
         do {
-            let db = try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
-            _ = try db.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
-            return db
-        } catch let error as SQLiteError where recoverable.contains(error.code.rawValue) {
-            // wal: false: recovering someone else's file must not change its journal mode.
-            _ = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout, wal: false)
-                .fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
+            return try readingSchema(Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout))
+        } catch let failure as SQLiteError
+            where ResultCode.readOnly ~= failure.code || ResultCode.cantOpen ~= failure.code
+        {
+            if !FileAccess.canCreateFiles(beside: path) {
+                if let refusal = FileAccess.readRefusal(path) { throw refusal }
+                do {
+                    return try readingSchema(
+                        Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout, wal: false, immutable: true))
+                } catch {
+                    throw failure  // a file that cannot be read at all: the first failure says why
+                }
+            }
+            guard recoverable.contains(failure.code.rawValue) else { throw failure }
+            do {
+                // wal: false: recovering someone else's file must not change its journal mode.
+                _ = try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout, wal: false)
+                    .fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
+            } catch is DatabaseAccessError {
+                throw failure  // a file this process may not write: it cannot recover it either
+            }
             return try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout)
         }
+    }
+
+    /// `db`, once its schema is read: the read where a file that needs recovery fails.
+    private static func readingSchema(_ db: Connection) throws -> Connection {
+        _ = try db.fetchValue("SELECT count(*) FROM sqlite_schema", as: Int.self)
+        return db
     }
 
     /// `SQLITE_READONLY_RECOVERY`, `SQLITE_READONLY_ROLLBACK` and `SQLITE_READONLY_CANTINIT`: what a
@@ -152,11 +217,6 @@ public final class Connection: DatabaseConnection {
 
     /// Rows changed since the connection opened.
     public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
-
-    /// Sets how long, in milliseconds, to wait for another connection's lock.
-    public func setBusyTimeout(_ milliseconds: Int) throws {
-        try check(sqlite3_busy_timeout(handle, Int32(clamping: milliseconds)))
-    }
 
     /// An integer option of `sqlite3_db_config`. See <https://sqlite.org/c3ref/c_dbconfig_defensive.html>.
     public struct ConfigOption: Sendable {
@@ -246,6 +306,7 @@ public final class Connection: DatabaseConnection {
                     var error = SQLiteError(
                         db: handle, code: code, sql: SQLText.statementText(buffer, from: start, length: length))
                     error.offset = error.offset.map { $0 + start } ?? start
+                    if ResultCode.busy ~= error.code { error.lockWait = busyWait.takeExpiredWait() }
                     throw error
                 }
                 let next = tail.map { base.distance(to: $0) } ?? length
@@ -254,7 +315,7 @@ public final class Connection: DatabaseConnection {
                     offset = max(next, start + 1)
                     continue
                 }
-                let statement = Statement(handle: statementHandle)
+                let statement = Statement(handle: statementHandle, busyWait: busyWait)
                 do {
                     try body(statement, start)
                 } catch var error as SQLiteError {

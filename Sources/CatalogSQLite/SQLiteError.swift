@@ -10,6 +10,19 @@ public struct SQLiteError: DatabaseError {
     public var sql: String?
     /// The byte offset in `sql` that SQLite blames (`sqlite3_error_offset`), when it knows one.
     public var offset: Int?
+    /// For `SQLITE_BUSY` after the connection's busy timeout ran out: the wait, the database and
+    /// who held the lock when that is known.
+    public var lockWait: LockWait?
+
+    /// A wait for another connection's lock that ran out.
+    public struct LockWait: Sendable, Hashable {
+        /// How long the connection waited (its busy timeout), in milliseconds.
+        public var milliseconds: Int
+        /// The database, as the connection was opened.
+        public var database: String
+        /// The process holding SQLite's write lock, when the kernel's lock table names it.
+        public var holder: LockHolder?
+    }
 
     public init(code: ResultCode, message: String? = nil, sql: String? = nil, offset: Int? = nil) {
         self.code = code
@@ -29,9 +42,21 @@ public struct SQLiteError: DatabaseError {
     }
 
     /// One line: the message and the result code; the SQL is kept apart for callers to show.
+    /// A busy timeout that ran out says instead what held the database and how long it waited.
     public var description: String {
-        "\(message) (\(ResultCode(rawValue: code.rawValue).codeName))"
+        if let lockWait {
+            let waited = "gave up after waiting \(Timeout.describe(milliseconds: lockWait.milliseconds))"
+            guard let holder = lockWait.holder else {
+                return "\(lockWait.database) is locked by another connection that is writing to it (SQLite does not "
+                    + "say which process); \(waited)"
+            }
+            return "\(lockWait.database) is locked by another process, \(holder), which holds SQLite's write lock; "
+                + waited
+        }
+        return "\(message) (\(ResultCode(rawValue: code.rawValue).codeName))"
     }
+
+    public var lockWaitMilliseconds: Int? { lockWait?.milliseconds }
 }
 
 extension SQLiteError {

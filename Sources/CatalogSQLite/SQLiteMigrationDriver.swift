@@ -19,8 +19,12 @@ public struct SQLiteMigrationDriver: MigrationDriver {
         access(path, F_OK) == 0
     }
 
+    /// Takes catalog's lock beside the file, after checking that this process may write the file
+    /// and its folder at all: a read-only place is named in words (`DatabaseAccessError`) before
+    /// the lock file or the database is touched.
     public func writeLock(timeout: Double) throws -> any WriteLock {
-        try FileWriteLock(databasePath: path, timeout: timeout)
+        if let refusal = FileAccess.writeRefusal(path) { throw refusal }
+        return try FileWriteLock(databasePath: path, timeout: timeout)
     }
 
     public func openForWriting(

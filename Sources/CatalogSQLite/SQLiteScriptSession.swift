@@ -29,7 +29,9 @@ public final class SQLiteScriptSession: ScriptSession {
     /// memory (`HeapLimit`: for the whole process while a session is open).
     ///
     /// A database whose last writer crashed is recovered first (`Connection.openReadOnly`).
+    /// With `write`, a file or folder this process may not write is refused first, in words.
     public init(path: String, write: Bool, busyTimeout: Int = 5_000, limits: ScriptLimits = .default) throws {
+        if write, let refusal = FileAccess.writeRefusal(path) { throw refusal }
         db =
             write
             ? try Connection(path: path, mode: .readWrite, busyTimeout: busyTimeout)

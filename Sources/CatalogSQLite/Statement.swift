@@ -10,11 +10,15 @@ public final class Statement: PreparedStatement {
     public let sql: String
     /// Column names, read once at preparation.
     public let columnNames: [String]
+    /// The connection's busy handler state, to say how long a `SQLITE_BUSY` waited (no
+    /// reference to the connection itself).
+    private let busyWait: BusyWait?
 
     /// A statement may outlive its `Connection` object: `sqlite3_close_v2` keeps the database
     /// open until the last statement is finalized, and errors read it through `sqlite3_db_handle`.
-    init(handle: OpaquePointer) {
+    init(handle: OpaquePointer, busyWait: BusyWait? = nil) {
         self.handle = handle
+        self.busyWait = busyWait
         self.sql = sqlite3_sql(handle).map { String(cString: $0) } ?? ""
         let count = Int(sqlite3_column_count(handle))
         self.columnNames = (0..<count).map { index in
@@ -105,7 +109,8 @@ public final class Statement: PreparedStatement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            let error = SQLiteError(db: sqlite3_db_handle(handle), code: code, sql: sql)
+            var error = SQLiteError(db: sqlite3_db_handle(handle), code: code, sql: sql)
+            if ResultCode.busy ~= error.code { error.lockWait = busyWait?.takeExpiredWait() }
             sqlite3_reset(handle)
             throw error
         }

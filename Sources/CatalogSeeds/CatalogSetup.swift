@@ -50,6 +50,7 @@ public struct CatalogSetup {
         do {
             return try seeder.seed(db, options: options, progress: progress)
         } catch let error as any DatabaseError {
+            if error.lockWaitMilliseconds != nil { throw SeedSetupError.busy(message: error.description) }
             throw SeedSetupError.writeFailed(database: databasePath, message: error.description)
         }
     }
@@ -96,6 +97,8 @@ public struct CatalogSetup {
         do {
             if !forWriting { return try driver.openForReading(busyTimeoutMilliseconds: timeout) }
             return try driver.openForWriting(creating: false, busyTimeoutMilliseconds: timeout, verify: { _ in })
+        } catch let error as DatabaseAccessError {
+            throw error  // it names the database and what to do itself
         } catch let error as any DatabaseError {
             throw SeedSetupError.database(path: databasePath, message: error.description)
         }

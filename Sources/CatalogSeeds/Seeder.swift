@@ -165,6 +165,9 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
     case pendingMigrations(database: String, count: Int)
     /// The database failed while writing (disk full, I/O error, ...); the transaction was rolled back.
     case writeFailed(database: String, message: String)
+    /// The database's lock was held by another connection for longer than the wait allowed; the
+    /// message says how long it waited and who held it when that is known. Nothing was written.
+    case busy(message: String)
     /// The database could not be opened.
     case database(path: String, message: String)
     /// A record the plan needs has no id after writing: a bug, reported rather than guessed around.
@@ -183,6 +186,8 @@ public enum SeedSetupError: Error, Equatable, CustomStringConvertible {
                 "\(database) has \(count) pending \(count == 1 ? "migration" : "migrations"); run `catalog migrate` first"
         case .writeFailed(let database, let message):
             return "\(database): \(message); the seed was rolled back and nothing was written"
+        case .busy(let message):
+            return "\(message); the seed was rolled back and nothing was written"
         case .database(let path, let message):
             return "\(path): \(message)"
         case .inconsistent(let name):

@@ -157,6 +157,9 @@ final class RunningCLI: @unchecked Sendable {
         try process.run()
     }
 
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
     /// Sends SIGKILL: the process dies at once, wherever it is.
     func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)

@@ -258,7 +258,8 @@ import Testing
 
     @Test func aSecondWriterGivesUpAfterTheLockTimeoutWithAClearMessage() throws {
         let sandbox = try CLISandbox()
-        // Hold the migration lock from another process with util-linux flock(1).
+        // Hold the migration lock from another process with util-linux flock(1), which writes no
+        // record into the lock file: the kernel's lock table names it.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
         holder.arguments = [sandbox.root + "/catalog.sqlite3-lock", "sleep", "3"]
@@ -269,7 +270,9 @@ import Testing
         #expect(result.exitCode == 1)
         #expect(
             result.stderr
-                == "error: another catalog process is migrating catalog.sqlite3; gave up after waiting 0.5 s for its lock (raise --lock-timeout to wait longer)\n"
+                == "error: another process, pid \(holder.processIdentifier) (flock catalog.sqlite3-lock sleep 3), holds "
+                + "catalog's write lock on catalog.sqlite3; gave up after waiting 0.5 s (raise --lock-timeout to wait "
+                + "longer)\n"
         )
         #expect(!sandbox.exists("catalog.sqlite3"))
     }

@@ -512,10 +512,15 @@ import Testing
         let lock = try FileWriteLock(databasePath: sandbox.database, timeout: 1)
         let clock = ContinuousClock()
         let start = clock.now
-        #expect(throws: MigrationError.lockTimeout(path: sandbox.database, seconds: 0.3)) {
-            try sandbox.migrator(lockTimeout: 0.3).migrate()
-        }
+        let error = captureError(MigrationError.self) { try sandbox.migrator(lockTimeout: 0.3).migrate() }
         #expect(clock.now - start >= .milliseconds(300))
+        // The holder is this process: its record in the lock file, which the kernel confirms.
+        guard case .lockTimeout(sandbox.database, 0.3, let holder?) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+        #expect(holder.pid == getpid())
+        #expect(holder.since?.hasSuffix("Z") == true)
         withExtendedLifetime(lock) {}
         _ = consume lock
         try sandbox.migrator(lockTimeout: 0.3).migrate()
@@ -528,8 +533,29 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: sandbox.database)
         let lock = try FileWriteLock(databasePath: sandbox.database, timeout: 1)
         let viaLink = Migrator(databasePath: link, migrationsDirectory: sandbox.migrations, lockTimeout: 0.2)
-        #expect(throws: MigrationError.lockTimeout(path: link, seconds: 0.2)) { try viaLink.migrate() }
+        let error = captureError(MigrationError.self) { try viaLink.migrate() }
+        guard case .lockTimeout(link, 0.2, _) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
         withExtendedLifetime(lock) {}
+    }
+
+    @Test func aLockTimeoutSaysWhoHeldTheLockOrThatItIsUnknown() {
+        let holder = LockHolder(pid: 4242, command: "catalog seed --prune", since: "2026-11-29T21:30:05Z")
+        #expect(
+            MigrationError.lockTimeout(path: "c.sqlite3", seconds: 0.5, holder: holder).description
+                == "another process, pid 4242 (catalog seed --prune, since 2026-11-29T21:30:05Z), holds catalog's write "
+                + "lock on c.sqlite3; gave up after waiting 0.5 s")
+        #expect(
+            MigrationError.lockTimeout(path: "c.sqlite3", seconds: 30, holder: nil).description
+                == "another process holds catalog's write lock on c.sqlite3 and left no record of which; gave up after "
+                + "waiting 30 s")
+        #expect(LockHolder(pid: 7).description == "pid 7")
+        #expect(Timeout.describe(milliseconds: 500) == "0.5 s")
+        #expect(Timeout.describe(milliseconds: 30_000) == "30 s")
+        #expect(Timeout.describe(milliseconds: 1_250) == "1.25 s")
+        #expect(Timeout.describe(milliseconds: 5) == "0.005 s")
     }
 
     @Test func lockTimeoutsAreClamped() {

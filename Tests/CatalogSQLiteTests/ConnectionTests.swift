@@ -180,6 +180,7 @@ import Testing
             try a.execute("CREATE TABLE t(x)")
             // A deferred transaction reads, another connection commits, the write fails at once.
             var code: ResultCode?
+            var lockWait: SQLiteError.LockWait?
             do {
                 try a.transaction(.deferred) {
                     _ = try a.fetchAll("SELECT count(*) FROM t")
@@ -188,8 +189,11 @@ import Testing
                 }
             } catch let error as SQLiteError {
                 code = error.code
+                lockWait = error.lockWait
             }
             #expect(code == .busySnapshot)
+            // SQLite refused without waiting, so the error does not claim a wait.
+            #expect(lockWait == nil)
             // BEGIN IMMEDIATE takes the write lock first, so the same sequence cannot interleave.
             try a.transaction(.immediate) {
                 _ = try a.fetchAll("SELECT count(*) FROM t")
@@ -240,6 +244,64 @@ import Testing
             done.wait()
             #expect(try a.fetchValue("SELECT group_concat(x) FROM t", as: String.self) == "b,a")
         }
+    }
+
+    @Test func aBusyTimeoutThatRunsOutSaysHowLongItWaited() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/busy.sqlite3"
+            let a = try Connection(path: path)
+            let b = try Connection(path: path, busyTimeout: 200)
+            try a.execute("CREATE TABLE t(x)")
+            try a.execute("BEGIN IMMEDIATE")
+            defer { a.rollbackQuietly() }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = try #require(throws: SQLiteError.self) { try b.execute("BEGIN IMMEDIATE") }
+            #expect(clock.now - start >= .milliseconds(200))
+            #expect(ResultCode.busy ~= error.code)
+            #expect(error.lockWaitMilliseconds == 200)
+            // SQLite's locks belong to the process, so the kernel cannot say which of this
+            // process's connections holds it: no holder is named.
+            #expect(error.lockWait?.holder == nil)
+            #expect(
+                error.description
+                    == "\(path) is locked by another connection that is writing to it (SQLite does not say which "
+                    + "process); gave up after waiting 0.2 s")
+        }
+    }
+
+    @Test func immutableURIsEscapeWhatAURIGivesMeaningTo() throws {
+        #expect(
+            Connection.immutableURI("/srv/a b/c?d#e%f.sqlite3") == "file:///srv/a b/c%3Fd%23e%25f.sqlite3?immutable=1")
+        #expect(Connection.immutableURI("//x/catalog.sqlite3") == "file:////x/catalog.sqlite3?immutable=1")
+        #expect(Connection.immutableURI("rel/catalog.sqlite3") == "file:rel/catalog.sqlite3?immutable=1")
+        try withTemporaryDirectory { dir in
+            let path = dir + "/a b?c#d%20e.sqlite3"
+            try Connection(path: path).execute("CREATE TABLE t(x); INSERT INTO t VALUES (7)")
+            let db = try Connection(path: path, mode: .readOnly, busyTimeout: 0, wal: false, immutable: true)
+            #expect(db.isImmutable)
+            #expect(try db.fetchValue("SELECT x FROM t", as: Int.self) == 7)
+        }
+    }
+
+    @Test func theWriteLockRecordsItsHolderAndEmptiesTheRecordWhenReleased() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/locked.sqlite3"
+            var lock: FileWriteLock? = try FileWriteLock(databasePath: path, timeout: 1)
+            let text = try String(contentsOfFile: path + "-lock", encoding: .utf8)
+            let holder = try #require(FileWriteLock.parseRecord(text))
+            #expect(holder.pid == getpid())
+            #expect(holder.since?.count == 20)
+            #expect(holder.command == ProcessLocks.shownCommand(CommandLine.arguments))
+            withExtendedLifetime(lock) {}
+            lock = nil
+            #expect(try String(contentsOfFile: path + "-lock", encoding: .utf8) == "")
+        }
+        #expect(FileWriteLock.parseRecord("pid x\n") == nil)
+        #expect(
+            FileWriteLock.parseRecord("pid 12\nsince 2026-01-02T03:04:05Z\ncommand catalog migrate --step 1\n")
+                == LockHolder(pid: 12, command: "catalog migrate --step 1", since: "2026-01-02T03:04:05Z"))
+        #expect(ProcessLocks.shownCommand(["/usr/bin/catalog", "sql", "a\nb"]) == "catalog sql a b")
     }
 
     @Test func dbConfigShimSetsIntegerOptions() throws {

@@ -21,7 +21,12 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case notApplied(String)
     case fileMissingForRollback(version: String, name: String)
     case irreversible(file: String)
-    case lockTimeout(path: String, seconds: Double)
+    /// Another process held catalog's write lock for longer than the wait allowed; `holder` is
+    /// that process when the backend can tell.
+    case lockTimeout(path: String, seconds: Double, holder: LockHolder?)
+    /// The database's own lock was held by another connection for longer than the wait allowed;
+    /// the message says how long it waited and who held it when that is known.
+    case busy(message: String)
     case notACatalogDatabase(path: String, tables: [String])
     case unexpectedLedger(path: String, missingColumns: [String])
     case database(path: String, message: String)
@@ -77,9 +82,14 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
                 + "restore the file first"
         case .irreversible(let file):
             return "cannot roll back \(file): its '-- migrate:down' section is empty; nothing was rolled back"
-        case .lockTimeout(let path, let seconds):
-            return "another catalog process is migrating \(path); gave up after waiting "
-                + "\(Self.formatSeconds(seconds)) for its lock"
+        case .lockTimeout(let path, let seconds, let holder):
+            let waited = "gave up after waiting \(Self.formatSeconds(seconds))"
+            guard let holder else {
+                return "another process holds catalog's write lock on \(path) and left no record of which; \(waited)"
+            }
+            return "another process, \(holder), holds catalog's write lock on \(path); \(waited)"
+        case .busy(let message):
+            return message
         case .notACatalogDatabase(let path, let tables):
             let shown = tables.prefix(3).joined(separator: ", ") + (tables.count > 3 ? ", ..." : "")
             return "\(path) holds tables (\(shown)) but no schema_migrations ledger: it was not made by catalog, "
@@ -112,7 +122,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
 extension MigrationError {
     /// Wraps an error from opening or reading the database at `path`.
     static func wrap(_ error: any DatabaseError, path: String) -> MigrationError {
-        .database(path: path, message: error.description)
+        // A lock that was waited for names the database itself.
+        if error.lockWaitMilliseconds != nil { return .busy(message: error.description) }
+        return .database(path: path, message: error.description)
     }
 }
 
@@ -122,8 +134,8 @@ extension MigrationDriver {
     public func takeWriteLock(timeout: Double) throws -> any WriteLock {
         do {
             return try writeLock(timeout: timeout)
-        } catch WriteLockError.timedOut(let seconds) {
-            throw MigrationError.lockTimeout(path: location, seconds: seconds)
+        } catch WriteLockError.timedOut(let seconds, let holder) {
+            throw MigrationError.lockTimeout(path: location, seconds: seconds, holder: holder)
         } catch WriteLockError.failed(let message) {
             throw MigrationError.database(path: location, message: message)
         }

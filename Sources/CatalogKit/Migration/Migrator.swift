@@ -422,6 +422,8 @@ public final class Migrator {
     private func wrappingDatabaseErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as DatabaseAccessError {
+            throw error  // it names the database and what to do itself
         } catch let error as any DatabaseError {
             throw MigrationError.wrap(error, path: databasePath)
         }

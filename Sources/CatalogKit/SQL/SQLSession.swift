@@ -18,6 +18,9 @@ public final class SQLSession {
         case outOfMemory(statement: Int, limit: Int)
         /// Ctrl-C.
         case interrupted(statement: Int)
+        /// Another connection held the database's lock past the wait allowed; the message says
+        /// how long it waited and who held it when that is known.
+        case busy(statement: Int, message: String)
         /// The database's own error, with the 1-based line and column of the position it blames.
         case sqlite(statement: Int, message: String, line: Int, column: Int, excerpt: String, caret: Int)
         /// A statement has more placeholders than there are values left to bind.
@@ -42,6 +45,8 @@ public final class SQLSession {
                     + ScriptLimits.formatBytes(limit)
             case .interrupted(let statement):
                 return "statement \(statement) was interrupted"
+            case .busy(let statement, let message):
+                return "statement \(statement): \(message)"
             case .sqlite(let statement, let message, let line, let column, _, _):
                 return "statement \(statement), line \(line), column \(column): \(message)"
             case .tooFewParameters(let statement, let needed, let left):
@@ -179,6 +184,9 @@ public final class SQLSession {
         }
         if error.kind == .outOfMemory {
             return Failure.outOfMemory(statement: statement, limit: backend.limits.maxMemoryBytes)
+        }
+        if error.lockWaitMilliseconds != nil {
+            return Failure.busy(statement: statement, message: error.description)
         }
         if error.kind == .interrupted {
             if let timeout, let deadline, clock.now >= deadline {
