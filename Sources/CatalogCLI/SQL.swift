@@ -57,9 +57,10 @@ struct SQL: ParsableCommand {
     }
 
     func run() throws {
-        // --timeout counts from here: opening, every statement and the output.
-        let start = ContinuousClock().now
         let session = try openSession()
+        // --timeout counts from here: every statement and the output. (Opening waits at most
+        // --lock-timeout, and may first create the default catalog.)
+        let start = ContinuousClock().now
         if let script = try readScript() {
             try execute(
                 script, in: session, parameters: RepeatedOptions.values("param", parsed: param), from: start)
@@ -83,8 +84,8 @@ struct SQL: ParsableCommand {
     /// transaction in progress is never committed: SQLite rolls it back on the next open.
     static func exitingStop(timeout: Double, write: Bool) -> Watchdog.HardStop {
         var message =
-            "error: the --timeout of \(MigrationError.formatSeconds(timeout)) ran out inside one SQLite function call, "
-            + "which cannot be interrupted; catalog exited to stop it\n"
+            "error: the --timeout of \(MigrationError.formatSeconds(timeout)) ran out and the running statement "
+            + "(one SQLite function call) or its output could not be interrupted; catalog exited to stop it\n"
         if write { message += "error: nothing was changed (the transaction was not committed)\n" }
         let text = message
         return Watchdog.HardStop(grace: .milliseconds(250)) {

@@ -16,7 +16,8 @@
 /// already refused as too big). A command-line process that must keep its time limit gives a
 /// `HardStop`, run when the work is still going `grace` after the deadline.
 public final class Watchdog: @unchecked Sendable {
-    /// What to do when interrupting did not stop the work in time: print and exit the process.
+    /// What to do, once, when interrupting did not stop the work in time: print and exit the
+    /// process.
     public struct HardStop: Sendable {
         public var grace: Duration
         public var action: @Sendable () -> Void
@@ -45,6 +46,13 @@ public final class Watchdog: @unchecked Sendable {
         wake = (fds[0], fds[1])
         var handle = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
+        // The thread blocks every signal (it inherits the mask it is created with), so Ctrl-C
+        // and the like go to the threads that handle them and never cut its poll short.
+        var all = sigset_t()
+        var previous = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_SETMASK, &all, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         if pthread_create(
             &handle, nil,
             { context in
@@ -78,6 +86,7 @@ public final class Watchdog: @unchecked Sendable {
     private func watch() {
         let clock = ContinuousClock()
         var poller = pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)
+        var stopped = false
         while true {
             let left = clock.now.duration(to: deadline)
             var wait: Int32 = 1
@@ -86,9 +95,13 @@ public final class Watchdog: @unchecked Sendable {
                 wait = Int32(min(seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1, 60_000))
             } else {
                 interrupter.interrupt()
-                if let hardStop, clock.now >= deadline.advanced(by: hardStop.grace) { hardStop.action() }
+                if let hardStop, !stopped, clock.now >= deadline.advanced(by: hardStop.grace) {
+                    stopped = true
+                    hardStop.action()
+                }
             }
-            if poll(&poller, 1, wait) != 0 { return }  // cancelled (or the pipe failed)
+            let ready = poll(&poller, 1, wait)
+            if ready > 0 || (ready < 0 && errno != EINTR) { return }  // cancelled (or the pipe failed)
         }
     }
 }

@@ -145,8 +145,9 @@ public final class Connection: DatabaseConnection {
     ///
     /// A WAL database can be read only by creating its `-shm` file beside it (and `-wal`, when
     /// missing). Where this process cannot create files there, the file is read as immutable, but
-    /// only when no `-wal` or rollback journal holds content: the file alone is then the whole
-    /// database. Otherwise reading it would return old data, and a `DatabaseAccessError` says so
+    /// only when no `-wal` or rollback journal holds content (the file alone is then the whole
+    /// database) and nobody can write there either (`FileAccess.isFrozen`: a read-only file
+    /// system or a folder without write permission for anyone). Otherwise reading it would return old data, and a `DatabaseAccessError` says so
     /// and what to do. See <https://sqlite.org/wal.html#readonly>.
     public static func openReadOnly(path: String, busyTimeout: Int = 5_000) throws -> Connection {
         do {
@@ -156,6 +157,7 @@ public final class Connection: DatabaseConnection {
         {
             if !FileAccess.canCreateFiles(beside: path) {
                 if let refusal = FileAccess.readRefusal(path) { throw refusal }
+                if !FileAccess.isFrozen(path) { throw FileAccess.frozenRefusal(path) }
                 do {
                     return try readingSchema(
                         Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout, wal: false, immutable: true))

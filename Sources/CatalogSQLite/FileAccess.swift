@@ -60,6 +60,32 @@ enum FileAccess {
         return errno != EACCES && errno != EPERM && errno != EROFS
     }
 
+    /// True when no ordinary writer can change the database at `path`: its folder is on a
+    /// read-only file system, or has no write permission for anyone (mode 555), so no writer can
+    /// create the `-wal` or journal a write needs. Only then may the file be read as
+    /// `immutable=1`, which takes no locks: a folder writable by its owner (a root-owned 755
+    /// system folder) lets the owner write while an immutable reader reads torn pages.
+    static func isFrozen(_ path: String) -> Bool {
+        let folder = directoryName(FileWriteLock.resolve(path))
+        var volume = statvfs()
+        if statvfs(folder, &volume) == 0 && volume.f_flag & 1 != 0 { return true }  // ST_RDONLY
+        var info = stat()
+        return stat(folder, &info) == 0 && info.st_mode & 0o222 == 0
+    }
+
+    /// Why a WAL database in a folder that others may write to cannot be read by this process,
+    /// which may not create the `-shm` file SQLite needs there.
+    static func frozenRefusal(_ path: String) -> DatabaseAccessError {
+        let folder = shownFolder(path)
+        return DatabaseAccessError(
+            .cannotOpen,
+            "cannot read \(path): SQLite reads this WAL database only by creating \(path)-shm, and its folder "
+                + "\(folder) is not writable for this user (while others may write there, reading without it could "
+                + "see a half-written change); ask the folder's owner to switch it to a rollback journal, which "
+                + "any user can read (sqlite3 \(path) 'PRAGMA journal_mode=DELETE'), or to make the folder "
+                + "read-only for everyone (chmod 555), or copy the database to a folder you can write to")
+    }
+
     /// Why the database at `path` cannot be read without writing beside it, for a folder this
     /// process cannot write to: a write-ahead log or a rollback journal with content. Reading the
     /// file alone would then return old data or a half-written state, so it is refused. Nil when

@@ -39,6 +39,34 @@ import Testing
         }
     }
 
+    /// A folder its owner may write (root-owned, mode 755) but this user may not: SQLite cannot
+    /// make its `-shm`, and reading the file unlocked (`immutable=1`) could see a write the owner
+    /// is making, so it is refused with what to do. Only when the tests run as root, where the
+    /// folder's owner and the reader differ.
+    @Test(.enabled(if: geteuid() == 0)) func aWALCatalogInAFolderOthersMayWriteIsRefusedNotReadUnlocked() throws {
+        let fixture = try Fixture()
+        try fixture.copy(["catalog.sqlite3"], to: "owned")
+        let result = try fixture.runUnprivileged([
+            "query", "--company", "Google", "--database", "owned/catalog.sqlite3",
+        ])
+        #expect(result.exitCode == 1)
+        #expect(
+            result.stderr
+                == "error: cannot read owned/catalog.sqlite3: SQLite reads this WAL database only by creating "
+                + "owned/catalog.sqlite3-shm, and its folder owned is not writable for this user (while others may "
+                + "write there, reading without it could see a half-written change); ask the folder's owner to "
+                + "switch it to a rollback journal, which any user can read (sqlite3 owned/catalog.sqlite3 "
+                + "'PRAGMA journal_mode=DELETE'), or to make the folder read-only for everyone (chmod 555), or copy "
+                + "the database to a folder you can write to\n")
+        // As the message says: in a rollback journal the same folder answers.
+        #expect(
+            try fixture.sandbox.sqlite("PRAGMA journal_mode = DELETE", database: "owned/catalog.sqlite3") == "delete\n")
+        let answered = try fixture.runUnprivileged([
+            "query", "--company", "Google", "--database", "owned/catalog.sqlite3",
+        ])
+        #expect(answered.exitCode == 0 && answered.stdout.contains("Spring Boot"), "\(answered)")
+    }
+
     @Test func aWALCatalogWithALeftoverLogIsReadWithItsChangesOrRefusedNeverStale() throws {
         let fixture = try Fixture()
         let sandbox = fixture.sandbox

@@ -29,6 +29,19 @@ import Testing
         text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E }
     }
 
+    /// Column names come from data too: a table header shows them escaped, JSON keeps them.
+    @Test func columnNamesInATableAreShownEscaped() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.succeed(["setup"])
+        let sql = "SELECT 1 AS \"a\u{1B}[2J\u{202E}b\""
+        let table = try sandbox.run(["sql", sql])
+        #expect(table.exitCode == 0, "\(table.stderr)")
+        #expect(!isRaw(table.stdout), "\(Array(table.stdout.utf8))")
+        #expect(table.stdout.hasPrefix("a\\u{1B}[2J\\u{202E}b\n"), "\(table.stdout)")
+        let json = try sandbox.run(["sql", sql, "--format", "json"])
+        #expect(json.stdout.contains("\"a\\u001b[2J\u{202E}b\": 1"), "\(json.stdout)")
+    }
+
     @Test func theCardTablesAndSuggestionsShowStoredTextEscaped() throws {
         let sandbox = try hostileCatalog()
         let card = try sandbox.succeed(["query", "--framework", "Express"])

@@ -90,8 +90,10 @@ public final class RowWriter {
 
     private func flushTable() {
         let cells = buffered.map { $0.map(TextTableRenderer.text(for:)) }
-        let widths = TextTableRenderer.widths(columns: columns, cells: cells, width: width)
-        var header = TextTableRenderer.line(columns, widths: widths)
+        // Column names can come from data too (`SELECT 1 AS "<ESC>[2J"`): shown escaped.
+        let shownColumns = columns.map(TerminalText.shown)
+        let widths = TextTableRenderer.widths(columns: shownColumns, cells: cells, width: width)
+        var header = TextTableRenderer.line(shownColumns, widths: widths)
         if colour { header = "\u{1B}[1m" + header.dropLast() + "\u{1B}[0m\n" }
         write(header)
         write(TextTableRenderer.line(widths.map { TextTableRenderer.repeated(0x2D, $0) }, widths: widths))

@@ -250,14 +250,14 @@ public struct CatalogQuery {
     {
         let wanted = Self.uniqueNames(names)
         if wanted.isEmpty { return [] }
-        var found: [String: Int64] = [:]
+        var found: [[UInt8]: Int64] = [:]
         for record in try Record.filter(Column("name").inIgnoringCase(wanted)).fetchAll(db) {
-            if let id = record.id { found[NameMatching.key(record.name)] = id }
+            if let id = record.id { found[Self.byteKey(record.name)] = id }
         }
-        let missing = wanted.filter { found[NameMatching.key($0)] == nil }
+        let missing = wanted.filter { found[Self.byteKey($0)] == nil }
         if !missing.isEmpty {
             for alias in try Alias<Record>.filter(Column("alias").inIgnoringCase(missing)).fetchAll(db) {
-                found[NameMatching.key(alias.alias)] = alias.ownerID
+                found[Self.byteKey(alias.alias)] = alias.ownerID
             }
         }
         return try ids(of: wanted, in: found, kind) { try knownNames(Record.self) }
@@ -266,22 +266,22 @@ public struct CatalogQuery {
     private func resolveFeatures(_ names: [String]) throws -> [Int64] {
         let wanted = Self.uniqueNames(names)
         if wanted.isEmpty { return [] }
-        var found: [String: Int64] = [:]
+        var found: [[UInt8]: Int64] = [:]
         for feature in try Feature.filter(Column("name").inIgnoringCase(wanted)).fetchAll(db) {
-            if let id = feature.id { found[NameMatching.key(feature.name)] = id }
+            if let id = feature.id { found[Self.byteKey(feature.name)] = id }
         }
         return try ids(of: wanted, in: found, "feature") { try knownNames(of: .features) }
     }
 
-    /// The id of each of `names` (looked up by `NameMatching.key`), without repeats; the first
+    /// The id of each of `names` (looked up by `byteKey`), without repeats; the first
     /// unknown name throws, suggesting the closest of `known()`.
     private func ids(
-        of names: [String], in found: [String: Int64], _ kind: String, known: () throws -> [String]
+        of names: [String], in found: [[UInt8]: Int64], _ kind: String, known: () throws -> [String]
     ) throws -> [Int64] {
         var seen = Set<Int64>()
         var ids: [Int64] = []
         for name in names {
-            guard let id = found[NameMatching.key(name)] else {
+            guard let id = found[Self.byteKey(name)] else {
                 throw UnknownName(kind: kind, name: name, suggestion: NameMatching.closest(to: name, in: try known()))
             }
             if seen.insert(id).inserted { ids.append(id) }
@@ -291,8 +291,14 @@ public struct CatalogQuery {
 
     /// `names` without the repeats that differ only by ASCII case, in order.
     static func uniqueNames(_ names: [String]) -> [String] {
-        var seen = Set<String>()
-        return names.filter { seen.insert(NameMatching.key($0)).inserted }
+        var seen = Set<[UInt8]>()
+        return names.filter { seen.insert(byteKey($0)).inserted }
+    }
+
+    /// The bytes of `NameMatching.key(name)`: Swift compares `String`s by canonical equivalence
+    /// (an NFC and an NFD "Café" are equal), the database by bytes, so names are keyed by bytes.
+    static func byteKey(_ name: String) -> [UInt8] {
+        Array(NameMatching.key(name).utf8)
     }
 }
 
