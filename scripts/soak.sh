@@ -13,5 +13,5 @@ swift build --build-tests >/dev/null
 CATALOG_KILL_TRIALS=$trials CATALOG_KILL_SEED=$seed swift test --skip-build --filter KillTests 2>&1 \
     | grep -E "kill trials|✘|Test run"
 CATALOG_READER_TRIALS=$trials swift test --skip-build --filter readersNeverSeeAPartialSeed 2>&1 \
-    | grep -E "✘|Test run"
+    | grep -E "reader trials|✘|Test run"
 scripts/fuzz.sh "$fuzz_seconds"

@@ -124,7 +124,10 @@ final class CLISandbox {
     )
         throws -> String
     {
-        let result = try runTool("/usr/bin/sqlite3", [root + "/" + database, sql])
+        // A busy timeout, as catalog's own readers have: without one, sqlite3 fails with "database
+        // is locked" when it opens a WAL file just as another process's last connection closes
+        // and checkpoints (1 read in 100 right after a commit, with catalog readers looping).
+        let result = try runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", root + "/" + database, sql])
         #expect(
             result.exitCode == 0, "sqlite3 exited \(result.exitCode): \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr == "", "sqlite3 printed \(result.stderr)", sourceLocation: sourceLocation)

@@ -75,6 +75,7 @@ import Testing
             }
         }
         #expect(reads >= 18 * Self.readerTrials)
+        print("reader trials: \(Self.readerTrials), reads: \(reads), all of one generation")
         // The reads overlapped the seed: some saw the old generation (in a short run the new
         // one may come only after the readers stopped).
         #expect(states.contains("before"), "\(states)")

@@ -42,11 +42,15 @@ import Testing
         guard sandbox.exists("catalog.sqlite3") else { return [] }
         let integrity = try sandbox.sqlite("PRAGMA integrity_check")
         if integrity != "ok\n" { violations.append("trial \(trial): integrity_check says \(integrity)") }
-        let applied = Set(
-            try sandbox.sqlite("SELECT version FROM schema_migrations").split(separator: "\n").map(String.init))
         let tables = Set(
             try sandbox.sqlite("SELECT name FROM sqlite_schema WHERE type = 'table'").split(separator: "\n")
                 .map(String.init))
+        // A kill after the file was created and before the ledger's table committed leaves an
+        // empty database: nothing applied, which the next run completes.
+        let applied =
+            tables.contains("schema_migrations")
+            ? Set(try sandbox.sqlite("SELECT version FROM schema_migrations").split(separator: "\n").map(String.init))
+            : []
         let expectations: [(version: String, tables: [String])] =
             [
                 ("20241124120000", ["languages"]), ("20241124120100", ["frameworks"]), ("20241124120200", ["features"]),
