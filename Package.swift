@@ -20,6 +20,11 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libpq, PostgreSQL's C client, from Debian's libpq-dev. Only CatalogPostgres imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // libyaml's event parser, from Debian's libyaml-dev. Only CatalogSeeds' YAMLReader imports it.
         .systemLibrary(
             name: "CYAML",
@@ -31,6 +36,9 @@ let package = Package(
         // The SQLite backend: a thin, checked wrapper over the C API (Connection, Statement,
         // errors), its dialect and its migration driver.
         .target(name: "CatalogSQLite", dependencies: ["CSQLite", "CatalogDatabase"]),
+        // The PostgreSQL backend over libpq (issue 14, in progress: connection, statements,
+        // dialect and errors; not yet chosen by any command).
+        .target(name: "CatalogPostgres", dependencies: ["CLibPQ", "CatalogDatabase"]),
         // Everything else: migrations, ORM and models, queries, output formats.
         .target(name: "CatalogKit", dependencies: ["CatalogDatabase", "CatalogSQLite"]),
         // Seed files (YAML, JSON, CSV) and the seed loader.
@@ -48,6 +56,7 @@ let package = Package(
         ),
         .executableTarget(name: "catalog", dependencies: ["CatalogCLI"]),
         .testTarget(name: "CatalogSQLiteTests", dependencies: ["CatalogSQLite"]),
+        .testTarget(name: "CatalogPostgresTests", dependencies: ["CatalogPostgres", "CatalogKit"]),
         .testTarget(name: "CatalogKitTests", dependencies: ["CatalogKit", "CatalogSQLite"]),
         .testTarget(name: "CatalogSeedsTests", dependencies: ["CatalogSeeds", "CatalogKit", "CatalogSQLite"]),
         .testTarget(name: "CatalogCLITests", dependencies: ["CatalogCLI", "CatalogBuiltIns", "catalog"]),

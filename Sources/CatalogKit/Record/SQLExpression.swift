@@ -89,10 +89,13 @@ extension SQLExpression.Node {
             if values.isEmpty { return context.dialect.falseLiteral }
             var lhs = column.render(context)
             if ignoringCase { lhs = context.dialect.ignoringCase(lhs) }
+            // Both sides fold when ignoring case (PostgreSQL's lower() applies to one term only).
+            let dialect = context.dialect
+            let fold: (String) -> String = { ignoringCase ? dialect.ignoringCase($0) : $0 }
             if let list = context.dialect.listSource(values, &context) {
-                return "\(lhs) IN (SELECT \(list.column) FROM \(list.source))"
+                return "\(lhs) IN (SELECT \(fold(list.column)) FROM \(list.source))"
             }
-            return "\(lhs) IN (\(values.map { context.bind($0) }.joined(separator: ", ")))"
+            return "\(lhs) IN (\(values.map { fold(context.bind($0)) }.joined(separator: ", ")))"
         case .subquery(let column, let select, let table, let condition):
             let lhs = column.render(context)
             let inner = condition.render(&context)

@@ -31,7 +31,10 @@ import Testing
                 == ("\"id\" IN (SELECT value FROM json_each(?))", [.text("[1,2]")]))
         #expect(
             Column("name").inIgnoringCase(["a\"b", "c"]).render(for: sqlite)
-                == ("\"name\" COLLATE NOCASE IN (SELECT value FROM json_each(?))", [.text("[\"a\\\"b\",\"c\"]")]))
+                == (
+                    "\"name\" COLLATE NOCASE IN (SELECT value COLLATE NOCASE FROM json_each(?))",
+                    [.text("[\"a\\\"b\",\"c\"]")]
+                ))
         #expect(
             Column("x").in([.integer(1), .text("a")]).render(for: sqlite)
                 == ("\"x\" IN (?, ?)", [.integer(1), .text("a")]))

@@ -1,0 +1,213 @@
+import CLibPQ
+import CatalogDatabase
+
+/// One libpq connection (`PGconn`), closed when the last owner lets go: the connection and every
+/// statement it prepared share it, so a statement may outlive its `PostgresConnection` as a
+/// SQLite statement may.
+final class PostgresHandle {
+    let conn: OpaquePointer
+    /// The password given to connect, removed from every message.
+    let password: String?
+    private var nextStatement = 0
+
+    init(conn: OpaquePointer, password: String?) {
+        self.conn = conn
+        self.password = password
+    }
+
+    deinit {
+        PQfinish(conn)
+    }
+
+    /// A statement name not used before on this connection.
+    func newStatementName() -> String {
+        nextStatement += 1
+        return "catalog_\(nextStatement)"
+    }
+
+    /// `text` without the password.
+    func redacted(_ text: String) -> String {
+        guard let password, !password.isEmpty else { return text }
+        return text.split(separator: password, omittingEmptySubsequences: false).joined(separator: "***")
+    }
+
+    /// The error of `result` (or of the connection when there is no result), for `sql`.
+    func error(_ result: OpaquePointer?, sql: String?, offset: Int = 0) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let result, let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return String(cString: value)
+        }
+        let state = field("C") ?? "08006"
+        let message = field("M") ?? Self.firstLine(String(cString: PQerrorMessage(conn)))
+        var byteOffset: Int?
+        if let position = field("P").flatMap(Int.init), let sql {
+            // A 1-based position in characters (Unicode scalars) of the statement.
+            byteOffset = offset + sql.unicodeScalars.prefix(max(position - 1, 0)).reduce(0) { $0 + $1.utf8.count }
+        }
+        return PostgresError(sqlState: state, message: redacted(message), sql: sql, offset: byteOffset)
+    }
+
+    /// The first line of a libpq message, without its trailing newline.
+    static func firstLine(_ text: String) -> String {
+        String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: true).first ?? "")
+            .trimmingSpaces()
+    }
+
+    /// Runs `sql` (no parameters, no rows wanted) with the simple protocol.
+    func run(_ sql: String) throws {
+        let result = PQexec(conn, sql)
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(result, sql: sql) }
+    }
+}
+
+extension String {
+    fileprivate func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}
+
+/// A connection to a PostgreSQL server through libpq: synchronous like the rest of catalog.
+///
+/// `url` is a `postgres://` or `postgresql://` URL or a libpq keyword string (`host=/tmp
+/// dbname=catalog`); libpq's own defaults apply (`PGHOST`, `PGPASSWORD`, `~/.pgpass`,
+/// `sslmode`). Messages and `location` never hold the password.
+public final class PostgresConnection: DatabaseConnection {
+    let handle: PostgresHandle
+    private var cache: [String: PostgresStatement] = [:]
+    private var savepointDepth = 0
+    private var lastChanges = 0
+
+    public var dialect: any SQLDialect { PostgresDialect() }
+
+    /// `postgresql://user@host:port/database`, without the password (a socket folder as host is
+    /// percent-encoded, as libpq reads it back).
+    public let location: String
+
+    public init(url: String) throws {
+        let password = Self.password(in: url)
+        guard let conn = PQconnectdb(url) else {
+            throw PostgresError(sqlState: "08006", message: "out of memory while connecting")
+        }
+        let handle = PostgresHandle(conn: conn, password: password)
+        guard PQstatus(conn) == CONNECTION_OK else {
+            throw PostgresError(
+                sqlState: "08006",
+                message: handle.redacted(PostgresHandle.firstLine(String(cString: PQerrorMessage(conn)))))
+        }
+        self.handle = handle
+        func text(_ value: UnsafeMutablePointer<CChar>?) -> String { value.map { String(cString: $0) } ?? "" }
+        let host = text(PQhost(conn)).replacingSlashes()
+        location = "postgresql://\(text(PQuser(conn)))@\(host):\(text(PQport(conn)))/\(text(PQdb(conn)))"
+        // Notices (a NOTICE from DROP ... IF EXISTS) are not errors and must not reach stderr raw.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        try handle.run("SET client_encoding = 'UTF8'")
+    }
+
+    /// The password `url` holds, if any (`PQconninfoParse` reads both forms).
+    static func password(in url: String) -> String? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            if let error { PQfreemem(error) }
+            return nil
+        }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val { return String(cString: value) }
+            option += 1
+        }
+        return nil
+    }
+
+    public var isAutocommit: Bool { PQtransactionStatus(handle.conn) == PQTRANS_IDLE }
+
+    public var changes: Int { lastChanges }
+
+    /// PostgreSQL reports new ids through `RETURNING` only.
+    public var lastInsertedID: Int64? { nil }
+
+    public func makeStatement(sql: String) throws -> PostgresStatement {
+        try PostgresStatement(connection: self, sql: sql)
+    }
+
+    public func cachedStatement(sql: String) throws -> PostgresStatement {
+        if let statement = cache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try makeStatement(sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    public func forEachStatement(in script: String, _ body: (PostgresStatement, Int) throws -> Void) throws {
+        for piece in PostgresScript.statements(in: script) {
+            let statement: PostgresStatement
+            do {
+                statement = try PostgresStatement(connection: self, sql: piece.text, offset: piece.offset)
+            }
+            try body(statement, piece.offset)
+        }
+    }
+
+    public func execute(_ script: String) throws {
+        try forEachStatement(in: script) { statement, _ in try statement.execute() }
+    }
+
+    func recordChanges(_ count: Int) { lastChanges = count }
+
+    // MARK: - Transactions
+
+    /// PostgreSQL has one kind of BEGIN: a write waits for row locks, not for a database lock.
+    /// A deferred (reading) transaction is REPEATABLE READ, so all its reads see one snapshot.
+    public func transaction<T>(_ mode: TransactionMode, _ body: () throws -> T) throws -> T {
+        try handle.run(mode == .deferred ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN")
+        do {
+            let result = try body()
+            try handle.run("COMMIT")
+            return result
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+    }
+
+    /// Outside a transaction a savepoint is a REPEATABLE READ transaction of its own (SQLite's
+    /// SAVEPOINT starts one too): the statements inside see one snapshot.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        if isAutocommit { return try transaction(.deferred, body) }
+        savepointDepth += 1
+        defer { savepointDepth -= 1 }
+        let name = "catalog_savepoint_\(savepointDepth)"
+        try handle.run("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try handle.run("RELEASE SAVEPOINT \(name)")
+            return result
+        } catch {
+            try? handle.run("ROLLBACK TO SAVEPOINT \(name)")
+            try? handle.run("RELEASE SAVEPOINT \(name)")
+            throw error
+        }
+    }
+
+    public func rollbackQuietly() {
+        if !isAutocommit { try? handle.run("ROLLBACK") }
+    }
+
+    public func bulkLoad<T>(rows: Int, _ body: () throws -> T) throws -> T { try body() }
+
+    public func deferringIndexes<T>(of table: String, _ body: () throws -> T) throws -> T { try body() }
+}
+
+extension String {
+    /// `/` as `%2F`: a socket folder given as a URL's host.
+    fileprivate func replacingSlashes() -> String {
+        split(separator: "/", omittingEmptySubsequences: false).joined(separator: "%2F")
+    }
+}

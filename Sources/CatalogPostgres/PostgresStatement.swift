@@ -1,0 +1,165 @@
+import CLibPQ
+import CatalogDatabase
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A statement prepared on the server (`PQprepare`, a named prepared statement), run with
+/// `PQexecPrepared`. Values travel as text (blobs as binary); results come back whole as text
+/// and are read by their column's type: integers, floating point and `numeric` as numbers,
+/// `boolean` as 1 and 0 (DatabaseValue has no boolean), `bytea` as a blob, anything else as text.
+public final class PostgresStatement: PreparedStatement {
+    private let handle: PostgresHandle
+    private weak var connection: PostgresConnection?
+    private let name: String
+    public let sql: String
+    /// Where the statement starts in the script it came from, for error offsets.
+    private let offset: Int
+    public let columnNames: [String]
+    public let parameterCount: Int
+    private var parameters: [DatabaseValue] = []
+    private var result: OpaquePointer?
+    private var rowIndex = -1
+    private var rowCount = 0
+    private var types: [UInt32] = []
+
+    init(connection: PostgresConnection, sql: String, offset: Int = 0) throws {
+        handle = connection.handle
+        self.connection = connection
+        self.sql = sql
+        self.offset = offset
+        name = handle.newStatementName()
+        let prepared = PQprepare(handle.conn, name, sql, 0, nil)
+        defer { PQclear(prepared) }
+        guard PQresultStatus(prepared) == PGRES_COMMAND_OK else {
+            throw handle.error(prepared, sql: sql, offset: offset)
+        }
+        let described = PQdescribePrepared(handle.conn, name)
+        defer { PQclear(described) }
+        guard PQresultStatus(described) == PGRES_COMMAND_OK else {
+            throw handle.error(described, sql: sql, offset: offset)
+        }
+        parameterCount = Int(PQnparams(described))
+        columnNames = (0..<PQnfields(described)).map { String(cString: PQfname(described, $0)) }
+    }
+
+    deinit {
+        if let result { PQclear(result) }
+        // In a failed transaction this fails; the name then lives until the session ends.
+        try? handle.run("DEALLOCATE \(name)")
+    }
+
+    public func bind(_ values: [DatabaseValue]) throws {
+        guard values.count == parameterCount else {
+            throw DatabaseUsageError(
+                "the statement has \(parameterCount) parameters but \(values.count) values were given", sql: sql)
+        }
+        parameters = values
+    }
+
+    public func step() throws -> Bool {
+        if result == nil { try run() }
+        rowIndex += 1
+        return rowIndex < rowCount
+    }
+
+    public func reset() {
+        if let result { PQclear(result) }
+        result = nil
+        rowIndex = -1
+        rowCount = 0
+    }
+
+    private func run() throws {
+        // The values as C strings (allocated here, freed after the call), blobs as bytes.
+        var pointers: [UnsafePointer<CChar>?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        var allocations: [UnsafeMutableRawPointer] = []
+        defer { for memory in allocations { free(memory) } }
+        for value in parameters {
+            var bytes: [UInt8]
+            var format: Int32 = 0
+            switch value {
+            case .null:
+                pointers.append(nil)
+                lengths.append(0)
+                formats.append(0)
+                continue
+            case .integer(let int): bytes = Array(String(int).utf8)
+            case .real(let double):
+                let text =
+                    double.isNaN ? "NaN" : double.isInfinite ? (double < 0 ? "-Infinity" : "Infinity") : "\(double)"
+                bytes = Array(text.utf8)
+            case .text(let text): bytes = Array(text.utf8)
+            case .blob(let blob):
+                bytes = blob
+                format = 1
+            }
+            let memory = malloc(bytes.count + 1)!
+            allocations.append(memory)
+            bytes.withUnsafeBytes { memory.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            memory.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
+            pointers.append(UnsafePointer(memory.assumingMemoryBound(to: CChar.self)))
+            lengths.append(Int32(bytes.count))
+            formats.append(format)
+        }
+        let executed = PQexecPrepared(handle.conn, name, Int32(parameters.count), pointers, lengths, formats, 0)
+        let status = PQresultStatus(executed)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            let error = handle.error(executed, sql: sql, offset: offset)
+            PQclear(executed)
+            throw error
+        }
+        result = executed
+        rowCount = status == PGRES_TUPLES_OK ? Int(PQntuples(executed)) : 0
+        types = (0..<PQnfields(executed)).map { PQftype(executed, $0) }
+        connection?.recordChanges(Int(String(cString: PQcmdTuples(executed))) ?? 0)
+    }
+
+    /// Type OIDs (`pg_type`) read as something other than text.
+    private enum TypeOID {
+        static let boolean: UInt32 = 16
+        static let bytea: UInt32 = 17
+        static let integers: Set<UInt32> = [20, 21, 23, 26]  // int8, int2, int4, oid
+        static let reals: Set<UInt32> = [700, 701, 1700]  // float4, float8, numeric
+    }
+
+    public func value(at index: Int) -> DatabaseValue {
+        guard let result, rowIndex >= 0, rowIndex < rowCount, index < types.count else { return .null }
+        let row = Int32(rowIndex)
+        let column = Int32(index)
+        if PQgetisnull(result, row, column) == 1 { return .null }
+        let text = String(cString: PQgetvalue(result, row, column))
+        let type = types[index]
+        if TypeOID.integers.contains(type) { return Int64(text).map { .integer($0) } ?? .text(text) }
+        if TypeOID.reals.contains(type) { return Double(text).map { .real($0) } ?? .text(text) }
+        if type == TypeOID.boolean { return .integer(text == "t" ? 1 : 0) }
+        if type == TypeOID.bytea { return .blob(Self.bytes(fromHex: text)) }
+        return .text(text)
+    }
+
+    public func int64(at index: Int) -> Int64 {
+        if case .integer(let value) = value(at: index) { return value }
+        return 0
+    }
+
+    public func row() -> Row {
+        Row(columns: columnNames, values: (0..<columnNames.count).map { value(at: $0) })
+    }
+
+    /// The bytes of `bytea`'s hex output (`\x0102ff`).
+    static func bytes(fromHex text: String) -> [UInt8] {
+        let digits = Array(text.utf8.dropFirst(2))
+        func nibble(_ byte: UInt8) -> UInt8 {
+            switch byte {
+            case 0x30...0x39: return byte - 0x30
+            case 0x61...0x66: return byte - 0x61 + 10
+            case 0x41...0x46: return byte - 0x41 + 10
+            default: return 0
+            }
+        }
+        return stride(from: 0, to: digits.count - 1, by: 2).map { nibble(digits[$0]) << 4 | nibble(digits[$0 + 1]) }
+    }
+}
