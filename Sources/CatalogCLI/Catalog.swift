@@ -131,7 +131,7 @@ public enum CatalogCLI {
             return "error: \(error)" + Hints.hint(for: error)
         case let error as any DatabaseError:
             return "error: \(error)" + Hints.hint(for: error)
-        case is FileSystem.Failure, is CatalogQuery.UnknownName, is RecordError:
+        case is FileSystem.Failure, is CatalogQuery.UnknownName, is RecordError, is DatabaseAddressError:
             return "error: \(error)"
         default:
             return nil

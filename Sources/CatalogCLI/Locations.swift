@@ -36,9 +36,9 @@ struct CatalogLocation {
         let databasePath: String
         let origin: Origin
         if let database {
-            (databasePath, origin) = (context.resolve(database), .option)
+            (databasePath, origin) = (try context.resolve(filePath(database)), .option)
         } else if let database = context.environment("CATALOG_DATABASE") {
-            (databasePath, origin) = (context.resolve(database), .environment("CATALOG_DATABASE"))
+            (databasePath, origin) = (try context.resolve(filePath(database)), .environment("CATALOG_DATABASE"))
         } else if let path = inProject("catalog.sqlite3") {
             (databasePath, origin) = (path, .project)
         } else {
@@ -56,6 +56,16 @@ struct CatalogLocation {
             databasePath: databasePath, databaseOrigin: origin,
             migrations: source(migrations, "CATALOG_MIGRATIONS", "Migrations") { BuiltInCatalog.migrations },
             seeds: source(seeds, "CATALOG_SEEDS", "Seeds") { BuiltInCatalog.seeds })
+    }
+
+    /// The SQLite file `database` names (a path or `sqlite:PATH`); a PostgreSQL URL or another
+    /// scheme is refused before anything is opened, since a URL read as a path would create a
+    /// file named after it.
+    static func filePath(_ database: String) throws -> String {
+        switch try DatabaseAddress.parse(database) {
+        case .sqlite(let path): return path
+        case .postgres(let url): throw DatabaseAddressError.postgresNotYetSupported(url)
+        }
     }
 
     /// The nearest project folder: `.` when it is the working directory (so messages keep short

@@ -6,7 +6,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The SQLite database file (default: $CATALOG_DATABASE, else catalog.sqlite3 in a project folder, else $XDG_DATA_HOME/catalog/catalog.sqlite3).",
+            "The SQLite database file, as a path or sqlite:PATH (default: $CATALOG_DATABASE, else catalog.sqlite3 in a project folder, else $XDG_DATA_HOME/catalog/catalog.sqlite3).",
             valueName: "path"),
         completion: .file())
     var database: String?

@@ -1,3 +1,4 @@
+import CatalogKit
 import Foundation
 import Testing
 
@@ -101,6 +102,42 @@ import Testing
             ["query", "--company", "PayPal", "--format", "csv"], environment: ["CATALOG_DATABASE": "mine.sqlite3"])
         #expect(viaEnvironment.stdout.hasPrefix("name,language"))
         #expect(!sandbox.exists("catalog.sqlite3"))
+    }
+
+    /// dbmate's `sqlite:PATH` names a file; a PostgreSQL URL is refused before anything is opened
+    /// (read as a path it would create a file named `postgres:`), without its password; another
+    /// scheme is named.
+    @Test func databaseAddressesAreFilesOrRefusedURLs() throws {
+        #expect(try DatabaseAddress.parse("sqlite:db/catalog.sqlite3") == .sqlite(path: "db/catalog.sqlite3"))
+        #expect(try DatabaseAddress.parse("sqlite3:///tmp/x.db") == .sqlite(path: "/tmp/x.db"))
+        #expect(try DatabaseAddress.parse("plain.db") == .sqlite(path: "plain.db"))
+        #expect(try DatabaseAddress.parse("odd:name.db") == .sqlite(path: "odd:name.db"))
+        #expect(try DatabaseAddress.parse("postgres://u:p@h/db") == .postgres(url: "postgres://u:p@h/db"))
+        #expect(throws: DatabaseAddressError.unsupportedScheme("mysql")) { try DatabaseAddress.parse("mysql://h/db") }
+        #expect(DatabaseAddress.redacted("postgresql://me:s3cret@h:5432/db") == "postgresql://me:***@h:5432/db")
+        #expect(DatabaseAddress.redacted("postgresql://me@h/db") == "postgresql://me@h/db")
+
+        let sandbox = try CLISandbox(.project)
+        let setup = try sandbox.run(["setup", "--database", "sqlite:via-url.sqlite3"])
+        #expect(setup.exitCode == 0, "\(setup.stderr)")
+        #expect(sandbox.exists("via-url.sqlite3"))
+        let query = try sandbox.run([
+            "query", "--company", "PayPal", "--format", "csv", "--database", "sqlite:via-url.sqlite3",
+        ])
+        #expect(query.stdout.hasPrefix("name,language"), "\(query.stderr)")
+        for arguments in [["query", "--company", "PayPal"], ["setup"], ["migrate"]] {
+            let refused = try sandbox.run(arguments + ["--database", "postgresql://me:s3cret@db.example/catalog"])
+            #expect(refused.exitCode == 1, "\(arguments)")
+            #expect(
+                refused.stderr
+                    == "error: postgresql://me:***@db.example/catalog: catalog's commands cannot use PostgreSQL yet "
+                    + "(its backend is being built); give a SQLite file (a path or sqlite:PATH)\n", "\(arguments)")
+        }
+        let scheme = try sandbox.run(["tables"], environment: ["CATALOG_DATABASE": "mysql://h/db"])
+        #expect(scheme.exitCode == 1)
+        #expect(scheme.stderr.hasPrefix("error: catalog cannot open mysql:// databases"), "\(scheme.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sandbox.root)
+        #expect(!files.contains { $0.hasPrefix("postgres") || $0.hasPrefix("mysql") }, "\(files)")
     }
 
     @Test func readersNeverCreateADatabaseTheUserNamed() throws {
