@@ -1,0 +1,112 @@
+import CatalogDatabase
+import CatalogPostgres
+import Testing
+
+@testable import CatalogKit
+
+/// The ORM and `CatalogQuery` on PostgreSQL, through the seam alone: records written by name,
+/// links attached by id list, every question form answered as on SQLite. The schema is written
+/// here by hand after the SQLite migrations (the catalog's PostgreSQL migrations are the next
+/// step of issue 14).
+@Suite(.enabled(if: PostgresServer.isConfigured)) struct PostgresCatalogQueryTests {
+    static let schema = """
+        CREATE TABLE languages (id bigserial PRIMARY KEY, name text NOT NULL);
+        CREATE UNIQUE INDEX languages_name_unique ON languages (lower(name COLLATE "C"));
+        CREATE TABLE frameworks (
+            id bigserial PRIMARY KEY,
+            name text NOT NULL,
+            language_id bigint NOT NULL REFERENCES languages (id) ON DELETE RESTRICT,
+            first_release_year bigint CHECK (first_release_year BETWEEN 1990 AND 2100),
+            architecture_pattern text,
+            is_open_source bigint NOT NULL DEFAULT 1 CHECK (is_open_source IN (0, 1)),
+            kind text NOT NULL CHECK (kind IN ('full-stack', 'microframework')),
+            description text
+        );
+        CREATE UNIQUE INDEX frameworks_name_unique ON frameworks (lower(name COLLATE "C"));
+        CREATE TABLE features (id bigserial PRIMARY KEY, name text NOT NULL);
+        CREATE UNIQUE INDEX features_name_unique ON features (lower(name COLLATE "C"));
+        CREATE TABLE companies (id bigserial PRIMARY KEY, name text NOT NULL);
+        CREATE UNIQUE INDEX companies_name_unique ON companies (lower(name COLLATE "C"));
+        CREATE TABLE framework_features (
+            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE,
+            feature_id bigint NOT NULL REFERENCES features (id) ON DELETE CASCADE,
+            PRIMARY KEY (framework_id, feature_id));
+        CREATE TABLE framework_companies (
+            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE,
+            company_id bigint NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
+            PRIMARY KEY (framework_id, company_id));
+        CREATE INDEX framework_companies_company_id ON framework_companies (company_id, framework_id);
+        CREATE TABLE framework_capabilities (
+            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE,
+            feature_id bigint NOT NULL REFERENCES features (id) ON DELETE CASCADE,
+            PRIMARY KEY (framework_id, feature_id));
+        CREATE TABLE language_aliases (
+            id bigserial PRIMARY KEY,
+            language_id bigint NOT NULL REFERENCES languages (id) ON DELETE CASCADE, alias text NOT NULL);
+        CREATE TABLE framework_aliases (
+            id bigserial PRIMARY KEY,
+            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE, alias text NOT NULL);
+        CREATE TABLE company_aliases (
+            id bigserial PRIMARY KEY,
+            company_id bigint NOT NULL REFERENCES companies (id) ON DELETE CASCADE, alias text NOT NULL);
+        """
+
+    /// Django and Flask (Python), Express (JavaScript); Google and Pinterest use Django, Pinterest
+    /// Flask, PayPal Express (the ORM tests' fixture).
+    func catalog() throws -> (PostgresSandbox, CatalogQuery) {
+        let sandbox = try PostgresSandbox()
+        let db = sandbox.db
+        try db.execute(Self.schema)
+        var python = Language(name: "Python")
+        var javaScript = Language(name: "JavaScript")
+        try python.insert(db)
+        try javaScript.insert(db)
+        var django = Framework(
+            name: "Django", languageID: python.id!, firstReleaseYear: 2005, architecturePattern: "MVC")
+        var flask = Framework(name: "Flask", languageID: python.id!, firstReleaseYear: 2010, kind: .microframework)
+        var express = Framework(name: "Express", languageID: javaScript.id!, firstReleaseYear: 2010)
+        try django.insert(db)
+        try flask.insert(db)
+        try express.insert(db)
+        var features = [Feature(name: "Simple API"), Feature(name: "Middleware"), Feature(name: "Routing")]
+        for index in features.indices { try features[index].insert(db) }
+        var companies = [Company(name: "Google"), Company(name: "Pinterest"), Company(name: "PayPal")]
+        for index in companies.indices { try companies[index].insert(db) }
+        try Framework.features.attach([features[0].id!, features[1].id!], to: django, db)
+        try Framework.features.attach([features[0].id!], to: flask, db)
+        try Framework.features.attach([features[1].id!, features[2].id!], to: express, db)
+        try Framework.companies.attach([companies[0].id!, companies[1].id!], to: django, db)
+        try Framework.companies.attach([companies[1].id!], to: flask, db)
+        try Framework.companies.attach([companies[2].id!], to: express, db)
+        var alias = Alias<Company>(ownerID: companies[2].id!, alias: "X")
+        try alias.insert(db)
+        return (sandbox, CatalogQuery(db))
+    }
+
+    @Test func everyQuestionFormAnswersAsOnSQLite() throws {
+        // The sandbox keeps the schema alive while the query runs.
+        let (sandbox, query) = try catalog()
+        defer { withExtendedLifetime(sandbox) {} }
+        #expect(try query.frameworks(.init(companies: ["paypal"])).map(\.framework.name) == ["Express"])
+        #expect(try query.frameworks(.init(companies: ["x"])).map(\.framework.name) == ["Express"])
+        #expect(try query.frameworks(.init(features: ["simple api"])).map(\.framework.name) == ["Django", "Flask"])
+        #expect(try query.frameworks(.init(languages: ["python"])).map(\.framework.name) == ["Django", "Flask"])
+        #expect(try query.companies(.init(frameworks: ["Django", "Flask"])).map(\.name) == ["Pinterest"])
+        #expect(
+            try query.companies(.init(languages: ["Python"])).map { "\($0.name): \($0.frameworks)" }
+                == ["Google: [\"Django\"]", "Pinterest: [\"Django\", \"Flask\"]"])
+        #expect(try query.features(.init(companies: ["Pinterest"])).map(\.name) == ["Middleware", "Simple API"])
+        #expect(try query.languages(.init(features: ["Middleware"])).map(\.name) == ["JavaScript", "Python"])
+        let card = try #require(try query.frameworks(.init(frameworks: ["django"])).first)
+        #expect(card.language == "Python")
+        #expect(card.companies == ["Google", "Pinterest"])
+        #expect(card.features == ["Middleware", "Simple API"])
+        #expect(card.framework.firstReleaseYear == 2005)
+        #expect(throws: CatalogQuery.UnknownName(kind: "company", name: "Paypall", suggestion: "PayPal")) {
+            try query.frameworks(.init(companies: ["Paypall"]))
+        }
+        // 10,000 filters: one grouped condition, one list parameter.
+        let many = CatalogQuery.Filters(companies: Array(repeating: "PAYPAL", count: 10_000))
+        #expect(try query.frameworks(many).map(\.framework.name) == ["Express"])
+    }
+}
