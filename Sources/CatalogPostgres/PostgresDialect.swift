@@ -5,7 +5,7 @@ import CatalogDatabase
 /// Placeholders are numbered (`$1`). An id list travels as one array parameter,
 /// `unnest(CAST($1 AS bigint[]))`, so any number of ids is one statement under the protocol's
 /// 65,535-parameter limit. Comparing names ignoring case folds ASCII letters only, as SQLite's
-/// `NOCASE` does: `lower()` under the "C" collation leaves every other character alone (under a
+/// case-insensitive collation does: `lower()` under the "C" collation leaves every other character alone (under a
 /// language collation it would also fold `É` to `é`, and the backends would disagree about which
 /// names are the same).
 public struct PostgresDialect: SQLDialect {

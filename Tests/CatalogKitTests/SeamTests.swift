@@ -29,6 +29,12 @@ import Testing
         }
     }
 
+    @Test func onlyThePostgreSQLBackendImportsLibpq() throws {
+        for (path, text) in try swiftSources() where text.contains("import CLibPQ") {
+            #expect(path.hasPrefix("CatalogPostgres/"), "\(path) imports libpq")
+        }
+    }
+
     @Test func onlyBackendsSwiftImportsTheBackend() throws {
         for (path, text) in try swiftSources()
         where text.contains("import CatalogSQLite") || text.contains("import CSQLite") {
