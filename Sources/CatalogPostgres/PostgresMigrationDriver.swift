@@ -1,0 +1,273 @@
+import CatalogDatabase
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The migration driver for one PostgreSQL database (issue 14, in progress: not yet chosen by
+/// any command): the ledger in the connection's current schema, transactional DDL (a migration
+/// and its ledger row commit together), the write lock as a session-level advisory lock on a
+/// connection of its own (released by the server when that connection dies), and the schema
+/// read from the system catalogs. Foreign keys are checked by the server at each statement (or at
+/// commit when deferred), so there is nothing to switch off around a migration.
+public struct PostgresMigrationDriver: MigrationDriver {
+    /// The libpq connection string or URL.
+    public let url: String
+
+    public init(url: String) {
+        self.url = url
+    }
+
+    /// The URL without its password.
+    public var location: String { Self.redacted(url) }
+
+    /// `url` with the value of a password (URL or `password=` keyword) replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        guard let password = PostgresConnection.password(in: url), !password.isEmpty else { return url }
+        return url.split(separator: password, omittingEmptySubsequences: false).joined(separator: "***")
+    }
+
+    public func databaseExists() -> Bool {
+        do {
+            _ = try PostgresConnection(url: url)
+            return true
+        } catch let error as PostgresError {
+            return error.sqlState != "3D000"
+        } catch {
+            return true
+        }
+    }
+
+    /// The advisory lock's key: one per database and schema, the same in every catalog process.
+    static let lockKeySQL = "SELECT hashtextextended('catalog:' || current_database() || ':' || current_schema(), 0)"
+
+    /// Takes the session-level advisory lock on a connection of its own, polling every 50 ms up to
+    /// `timeout` seconds; the holder is named from `pg_locks` when the wait runs out.
+    public func writeLock(timeout: Double) throws -> any WriteLock {
+        let db = try PostgresConnection(url: url)
+        guard let key = try db.fetchValue(Self.lockKeySQL, as: Int64.self) else {
+            throw WriteLockError.failed("the server gave no advisory lock key")
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(Timeout.milliseconds(timeout)))
+        while true {
+            if try db.fetchValue("SELECT pg_try_advisory_lock($1)", [.integer(key)], as: Int64.self) == 1 {
+                return AdvisoryLock(db: db, key: key)
+            }
+            if clock.now >= deadline {
+                let pid = try? db.fetchValue(
+                    """
+                    SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+                    AND ((classid::bigint << 32) | objid::bigint) = $1
+                    """, [.integer(key)], as: Int64.self)
+                throw WriteLockError.timedOut(
+                    seconds: timeout, holder: pid.flatMap { $0 }.map { LockHolder(pid: Int32($0)) })
+            }
+            usleep(50_000)
+        }
+    }
+
+    public func openForWriting(
+        creating: Bool, busyTimeoutMilliseconds: Int, verify: (any DatabaseConnection) throws -> Void
+    ) throws -> any DatabaseConnection {
+        let db = try PostgresConnection(url: url)
+        // A lock wait is bounded like SQLite's busy timeout.
+        try db.execute("SET lock_timeout = \(max(busyTimeoutMilliseconds, 1))")
+        try verify(db)
+        return db
+    }
+
+    public func openForReading(busyTimeoutMilliseconds: Int) throws -> any DatabaseConnection {
+        try PostgresConnection(url: url)
+    }
+
+    // MARK: - Ledger
+
+    public var ledgerCreateSQL: String {
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     text   NOT NULL PRIMARY KEY,
+            name        text   NOT NULL,
+            checksum    text   NOT NULL,
+            batch       bigint NOT NULL,
+            sequence    bigint NOT NULL UNIQUE,
+            applied_at  text   NOT NULL,
+            duration_ms bigint NOT NULL
+        )
+        """
+    }
+
+    public var ledgerInsertSQL: String {
+        """
+        INSERT INTO schema_migrations (version, name, checksum, batch, sequence, applied_at, duration_ms)
+        VALUES ($1, $2, $3, $4, (SELECT coalesce(max(sequence), 0) + 1 FROM schema_migrations),
+        to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), $5)
+        """
+    }
+
+    public var ledgerDeleteSQL: String { "DELETE FROM schema_migrations WHERE version = $1" }
+
+    public var ledgerRepairSQL: String { "UPDATE schema_migrations SET checksum = $1, name = $2 WHERE version = $3" }
+
+    public func ledgerExists(_ db: any DatabaseConnection) throws -> Bool {
+        try db.fetchValue(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_migrations'",
+            as: Int.self) == 1
+    }
+
+    public func ledgerColumns(_ db: any DatabaseConnection) throws -> [String] {
+        try columnNames(of: "schema_migrations", db)
+    }
+
+    public func ledgerRecords(_ db: any DatabaseConnection) throws -> [LedgerRecord] {
+        try db.fetchAll(
+            "SELECT version, name, checksum, batch, sequence, applied_at, duration_ms FROM schema_migrations ORDER BY sequence"
+        ).map { row in
+            LedgerRecord(
+                version: row.get(0) ?? "", name: row.get(1) ?? "", checksum: row.get(2) ?? "",
+                batch: row.get(3) ?? 0, sequence: row.get(4) ?? 0, appliedAt: row.get(5) ?? "",
+                durationMilliseconds: row.get(6) ?? 0)
+        }
+    }
+
+    // MARK: - Migrations
+
+    public var beforeTransaction: [String] { [] }
+    public var beginTransaction: String { "BEGIN" }
+    public var commitTransaction: String { "COMMIT" }
+    public var afterTransaction: [String] { [] }
+    /// The server checks foreign keys itself; nothing to ask afterwards.
+    public var foreignKeyCheckSQL: String { "SELECT 1 WHERE false" }
+
+    public func foreignKeyViolations(_ db: any DatabaseConnection, firstOnly: Bool) throws -> [ForeignKeyViolation] {
+        []
+    }
+
+    public func endsTransaction(_ statement: any PreparedStatement) -> Bool {
+        let words = SQLText.leadingWords(statement.sql, count: 3)
+        guard let first = words.first else { return false }
+        switch first {
+        case "BEGIN", "COMMIT", "END", "ABORT", "START": return true
+        case "ROLLBACK":
+            let rest = words.dropFirst().filter { $0 != "TRANSACTION" && $0 != "WORK" }
+            return rest.first != "TO"
+        default: return false
+        }
+    }
+
+    /// Drops every table, view and sequence of the current schema (`fresh`), nothing outside it.
+    public func dropEverything(_ db: any DatabaseConnection) throws -> [String] {
+        try db.transaction {
+            var dropped: [String] = []
+            let rows = try db.fetchAll(
+                """
+                SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+                       ELSE 'TABLE' END, c.relname
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                ORDER BY CASE c.relkind WHEN 'v' THEN 0 WHEN 'm' THEN 1 WHEN 'S' THEN 3 ELSE 2 END, c.relname
+                """)
+            for row in rows {
+                guard let kind: String = row.get(0), let name: String = row.get(1) else { continue }
+                try db.execute("DROP \(kind) IF EXISTS \(quoteIdentifier(name)) CASCADE")
+                dropped.append(name)
+            }
+            return dropped
+        }
+    }
+
+    public func dryRunPreamble(databaseExists: Bool, ledgerExists: Bool) -> [String] {
+        var lines: [String] = []
+        if !databaseExists { lines.append("-- the database does not exist yet; create it first (createdb)") }
+        if !ledgerExists || !databaseExists { lines.append(ledgerCreateSQL + ";") }
+        return lines
+    }
+
+    // MARK: - Schema
+
+    public func tableNames(_ db: any DatabaseConnection) throws -> [String] {
+        try db.fetchAll("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+            .compactMap { $0.get(0, as: String.self) }
+    }
+
+    public func columnNames(of table: String, _ db: any DatabaseConnection) throws -> [String] {
+        try db.fetchAll(
+            """
+            SELECT column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position
+            """, [.text(table)]
+        ).compactMap { $0.get(0, as: String.self) }
+    }
+
+    /// The tables (columns with types, nullability and defaults, then constraints) and indexes
+    /// of the current schema, in name order, from the system catalogs: deterministic without
+    /// pg_dump.
+    public func schemaSQL(_ db: any DatabaseConnection, tables: Set<String>, key: (String) -> String) throws -> String {
+        var out = ""
+        for table in try tableNames(db) where tables.isEmpty || tables.contains(key(table)) {
+            var lines = try db.fetchAll(
+                """
+                SELECT quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                       || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+                       || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
+                FROM pg_attribute a
+                LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                WHERE a.attrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass
+                  AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum
+                """, [.text(table)]
+            ).compactMap { $0.get(0, as: String.self) }
+            lines += try db.fetchAll(
+                """
+                SELECT 'CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)
+                FROM pg_constraint
+                WHERE conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass
+                ORDER BY conname
+                """, [.text(table)]
+            ).compactMap { $0.get(0, as: String.self) }
+            out += "CREATE TABLE \(quoteIdentifier(table)) (\n    " + lines.joined(separator: ",\n    ") + "\n);\n"
+            let indexes = try db.fetchAll(
+                """
+                SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE i.indrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                ORDER BY c.relname
+                """, [.text(table)]
+            ).compactMap { $0.get(0, as: String.self) }
+            for index in indexes {
+                // Without the schema name, which differs between databases holding the same schema.
+                out += index.replacingSchemaPrefix() + ";\n"
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// `CREATE INDEX x ON s.t USING ...` as `CREATE INDEX x ON t USING ...`.
+    fileprivate func replacingSchemaPrefix() -> String {
+        guard let on = firstRange(of: " ON "), let using = self[on.upperBound...].firstRange(of: " USING ") else {
+            return self
+        }
+        let target = self[on.upperBound..<using.lowerBound]
+        guard let dot = target.lastIndex(of: ".") else { return self }
+        return String(self[..<on.upperBound]) + String(target[target.index(after: dot)...])
+            + String(self[using.lowerBound...])
+    }
+}
+
+/// The session-level advisory lock, held by its own connection; released when this value goes
+/// (or, if the process dies, when the server notices the connection is gone).
+final class AdvisoryLock: WriteLock {
+    private let db: PostgresConnection
+    private let key: Int64
+
+    init(db: PostgresConnection, key: Int64) {
+        self.db = db
+        self.key = key
+    }
+
+    deinit {
+        _ = try? db.fetchValue("SELECT pg_advisory_unlock($1)", [.integer(key)], as: Int64.self)
+    }
+}
