@@ -17,7 +17,9 @@ struct EmbedCatalogFiles: BuildToolPlugin {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         var source = "// Generated from Migrations/ and Seeds/ by the EmbedCatalogFiles plugin. Do not edit.\n"
         source += "import CatalogKit\n\nextension BuiltInCatalog {\n"
-        for (property, folder) in [("migrations", "Migrations"), ("seeds", "Seeds")] {
+        for (property, folder) in [
+            ("migrations", "Migrations"), ("postgresMigrations", "Migrations/postgresql"), ("seeds", "Seeds"),
+        ] {
             let directory = context.package.directoryURL.appending(path: folder)
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
                 .filter { !$0.hasPrefix(".") }.sorted()

@@ -14,9 +14,17 @@ import Testing
     }
 
     @Test func theBuiltInFilesAreTheProjectsOwnByteForByte() throws {
-        for (files, folder) in [(BuiltInCatalog.migrations, "Migrations"), (BuiltInCatalog.seeds, "Seeds")] {
+        for (files, folder) in [
+            (BuiltInCatalog.migrations, "Migrations"), (BuiltInCatalog.postgresMigrations, "Migrations/postgresql"),
+            (BuiltInCatalog.seeds, "Seeds"),
+        ] {
             let directory = CLISandbox.projectRoot + "/" + folder
-            let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
+            var isDirectory: ObjCBool = false
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+                !$0.hasPrefix(".")
+                    && FileManager.default.fileExists(atPath: directory + "/" + $0, isDirectory: &isDirectory)
+                    && !isDirectory.boolValue
+            }
             #expect(files.map(\.name) == names.sorted(), "\(folder)")
             for file in files {
                 let disk = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file.name))

@@ -13,7 +13,8 @@ import Testing
                 Express  JavaScript  2010      microframework
 
                 """)
-        let migrations = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/Migrations").count
+        let migrations = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/Migrations")
+            .filter { $0.hasSuffix(".sql") }.count
         #expect(
             result.stderr
                 == "catalog: created catalog.sqlite3 from Migrations/ (\(migrations) migrations) and Seeds/ (218 rows)\n"

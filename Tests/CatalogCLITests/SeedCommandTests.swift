@@ -24,7 +24,8 @@ import Testing
         let setup = try sandbox.run(["setup"])
         #expect(setup.exitCode == 0, "\(setup.stderr)")
         #expect(setup.stderr == "")
-        let migrationCount = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/Migrations").count
+        let migrationCount = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/Migrations")
+            .filter { $0.hasSuffix(".sql") }.count
         #expect(normalized(setup.stdout).contains("Migrated \(migrationCount) migrations in batch 1 (N ms).\n"))
         #expect(normalized(setup.stdout).hasSuffix(Self.summaryAfterSetup))
 
