@@ -56,7 +56,9 @@ let package = Package(
         ),
         .executableTarget(name: "catalog", dependencies: ["CatalogCLI"]),
         .testTarget(name: "CatalogSQLiteTests", dependencies: ["CatalogSQLite"]),
-        .testTarget(name: "CatalogPostgresTests", dependencies: ["CatalogPostgres", "CatalogKit", "CatalogSQLite"]),
+        .testTarget(
+            name: "CatalogPostgresTests",
+            dependencies: ["CatalogPostgres", "CatalogKit", "CatalogSQLite", "CatalogSeeds"]),
         .testTarget(name: "CatalogKitTests", dependencies: ["CatalogKit", "CatalogSQLite"]),
         .testTarget(name: "CatalogSeedsTests", dependencies: ["CatalogSeeds", "CatalogKit", "CatalogSQLite"]),
         .testTarget(name: "CatalogCLITests", dependencies: ["CatalogCLI", "CatalogBuiltIns", "catalog"]),
