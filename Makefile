@@ -19,7 +19,7 @@ build:
 	swift build
 
 test:
-	scripts/bootstrap.sh && swift test
+	scripts/bootstrap.sh && scripts/with-postgres.sh swift test
 
 release:
 	scripts/bootstrap.sh
