@@ -126,6 +126,9 @@ public final class PostgresConnection: DatabaseConnection {
 
     public var isAutocommit: Bool { PQtransactionStatus(handle.conn) == PQTRANS_IDLE }
 
+    /// True inside a transaction that a failed statement aborted: it can only roll back.
+    public var isInFailedTransaction: Bool { PQtransactionStatus(handle.conn) == PQTRANS_INERROR }
+
     public var changes: Int { lastChanges }
 
     /// PostgreSQL reports new ids through `RETURNING` only.

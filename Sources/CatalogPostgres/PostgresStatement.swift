@@ -115,7 +115,11 @@ public final class PostgresStatement: PreparedStatement {
         result = executed
         rowCount = status == PGRES_TUPLES_OK ? Int(PQntuples(executed)) : 0
         types = (0..<PQnfields(executed)).map { PQftype(executed, $0) }
-        connection?.recordChanges(Int(String(cString: PQcmdTuples(executed))) ?? 0)
+        // Rows changed: the count of the command tag, for commands that change rows (a SELECT's
+        // tag counts the rows it returned).
+        let tag = String(cString: PQcmdStatus(executed))
+        let changing = ["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"].contains { tag.hasPrefix($0) }
+        connection?.recordChanges(changing ? Int(String(cString: PQcmdTuples(executed))) ?? 0 : 0)
     }
 
     /// Type OIDs (`pg_type`) read as something other than text.

@@ -1,0 +1,118 @@
+import CatalogDatabase
+import Foundation
+import Testing
+
+@testable import CatalogKit
+@testable import CatalogPostgres
+
+/// `catalog sql`'s session on PostgreSQL, run through the same `SQLSession` as on SQLite: a
+/// read-only transaction unless writes are allowed, `--timeout` as the server's statement
+/// timeout, a cancel that stops a running statement, errors at their line and column, `$n`
+/// parameters bound in order.
+@Suite(.enabled(if: PostgresServer.isConfigured)) struct PostgresScriptSessionTests {
+    func session(_ sandbox: PostgresSandbox, write: Bool) throws -> SQLSession {
+        let url = try #require(PostgresServer.connectionString) + " options='-c search_path=\(sandbox.schema)'"
+        return SQLSession(try PostgresScriptSession(url: url, write: write))
+    }
+
+    /// The rows a script prints, one line per row, `|` between values.
+    func rows(_ session: SQLSession, _ script: String, parameters: [String] = [], timeout: Double? = nil) throws
+        -> [String]
+    {
+        var lines: [String] = []
+        try session.run(script, parameters: parameters, timeout: timeout) { event in
+            if case .row(let values) = event { lines.append(values.map { "\($0)" }.joined(separator: "|")) }
+        }
+        return lines
+    }
+
+    @Test func withoutWriteNothingChangesAndTheRefusalSaysWhat() throws {
+        let sandbox = try PostgresSandbox()
+        try sandbox.db.execute("CREATE TABLE t (n bigint); INSERT INTO t VALUES (1)")
+        let reader = try session(sandbox, write: false)
+        #expect(try rows(reader, "SELECT n FROM t") == ["integer(1)"])
+        for script in [
+            "DELETE FROM t", "SELECT 1; INSERT INTO t VALUES (2)", "CREATE TABLE u (x int)", "UPDATE t SET n = 5",
+        ] {
+            do {
+                _ = try rows(reader, script)
+                Issue.record("\(script) ran")
+            } catch let failure as SQLSession.Failure {
+                guard case .refused(_, let action, let writeAllowed) = failure else {
+                    Issue.record("\(script): \(failure)")
+                    continue
+                }
+                #expect(!writeAllowed)
+                #expect(script.uppercased().contains(action.uppercased()), "\(script): \(action)")
+            }
+        }
+        // The session is usable afterwards and the table is as it was.
+        #expect(try rows(reader, "SELECT count(*), max(n) FROM t") == ["integer(1)|integer(1)"])
+        #expect(try sandbox.db.fetchValue("SELECT count(*) FROM t", as: Int64.self) == 1)
+        #expect(try sandbox.db.fetchValue("SELECT count(*) FROM pg_tables WHERE tablename = 'u'", as: Int64.self) == 0)
+    }
+
+    @Test func withWriteTheScriptIsOneTransaction() throws {
+        let sandbox = try PostgresSandbox()
+        try sandbox.db.execute("CREATE TABLE t (n bigint PRIMARY KEY)")
+        let writer = try session(sandbox, write: true)
+        let changed = try writer.run("INSERT INTO t VALUES (1), (2); SELECT * FROM t; UPDATE t SET n = n + 10") { _ in }
+        #expect(changed == 4)
+        // A failure anywhere rolls back everything before it.
+        #expect(throws: SQLSession.Failure.self) {
+            try writer.run("INSERT INTO t VALUES (3);\nINSERT INTO t VALUES (11)") { _ in }
+        }
+        #expect(
+            try sandbox.db.fetchAll("SELECT n FROM t ORDER BY n").map(\.values) == [[.integer(11)], [.integer(12)]])
+    }
+
+    @Test func theTimeoutStopsAStatementOnTheServer() throws {
+        let sandbox = try PostgresSandbox()
+        let reader = try session(sandbox, write: false)
+        let start = ContinuousClock().now
+        #expect(throws: SQLSession.Failure.timedOut(statement: 2, seconds: 0.5)) {
+            try reader.run("SELECT 1; SELECT pg_sleep(10)", timeout: 0.5) { _ in }
+        }
+        #expect(ContinuousClock().now - start < .seconds(5))
+        // The next script runs normally (the timeout was reset).
+        #expect(try rows(reader, "SELECT 1 FROM pg_sleep(0.6)", timeout: 5) == ["integer(1)"])
+        // ... and so does one with no limit at all, after another timeout.
+        #expect(throws: SQLSession.Failure.self) { try reader.run("SELECT pg_sleep(10)", timeout: 0.3) { _ in } }
+        #expect(try rows(reader, "SELECT 1 FROM pg_sleep(0.6)") == ["integer(1)"])
+    }
+
+    @Test func aCancelFromAnotherThreadStopsTheRunningStatement() throws {
+        let sandbox = try PostgresSandbox()
+        let reader = try session(sandbox, write: false)
+        let interrupter = reader.backend.interrupter
+        let thread = Thread {
+            usleep(300_000)
+            interrupter.interrupt()
+        }
+        thread.start()
+        #expect(throws: SQLSession.Failure.interrupted(statement: 1)) {
+            try reader.run("SELECT pg_sleep(10)") { _ in }
+        }
+    }
+
+    @Test func errorsAreAtTheirLineAndColumnAndParametersBindInOrder() throws {
+        let sandbox = try PostgresSandbox()
+        let reader = try session(sandbox, write: false)
+        do {
+            _ = try rows(reader, "SELECT 1;\nSELECT 'é', nope FROM (SELECT 1) AS x")
+            Issue.record("ran")
+        } catch let failure as SQLSession.Failure {
+            guard case .sqlite(let statement, let message, let line, let column, _, _) = failure else {
+                Issue.record("\(failure)")
+                return
+            }
+            #expect(statement == 2)
+            #expect(message.contains("column \"nope\" does not exist"), "\(message)")
+            #expect(line == 2 && column == 13, "line \(line), column \(column)")
+        }
+        #expect(
+            try rows(reader, "SELECT $1::bigint + $2::bigint; SELECT $1::text", parameters: ["40", "2", "x"])
+                == ["integer(42)", "text(\"x\")"])
+        #expect(reader.backend.isComplete("SELECT 'a;'\n;") && !reader.backend.isComplete("SELECT $$;"))
+    }
+}
