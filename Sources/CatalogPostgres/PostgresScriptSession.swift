@@ -37,6 +37,12 @@ public final class PostgresScriptSession: ScriptSession {
         try db.forEachStatement(in: script) { statement, offset in
             try body(statement, offset)
             changes += db.changes
+            // The script runs inside catalog's transaction; a statement that ended it (COMMIT,
+            // ROLLBACK) would let the next ones run outside it, read-only or not. Stop there.
+            if db.isAutocommit {
+                throw PostgresError(
+                    sqlState: "25006", message: "the statement ended catalog's transaction", sql: statement.sql)
+            }
         }
     }
 

@@ -33,6 +33,9 @@ import Testing
         #expect(try rows(reader, "SELECT n FROM t") == ["integer(1)"])
         for script in [
             "DELETE FROM t", "SELECT 1; INSERT INTO t VALUES (2)", "CREATE TABLE u (x int)", "UPDATE t SET n = 5",
+            // Leaving the read-only transaction stops the script before the next statement.
+            "COMMIT; SET default_transaction_read_only = off; INSERT INTO t VALUES (3)",
+            "ROLLBACK; INSERT INTO t VALUES (4)",
         ] {
             do {
                 _ = try rows(reader, script)
