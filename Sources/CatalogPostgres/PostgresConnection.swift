@@ -150,11 +150,7 @@ public final class PostgresConnection: DatabaseConnection {
 
     public func forEachStatement(in script: String, _ body: (PostgresStatement, Int) throws -> Void) throws {
         for piece in PostgresScript.statements(in: script) {
-            let statement: PostgresStatement
-            do {
-                statement = try PostgresStatement(connection: self, sql: piece.text, offset: piece.offset)
-            }
-            try body(statement, piece.offset)
+            try body(try PostgresStatement(connection: self, sql: piece.text, offset: piece.offset), piece.offset)
         }
     }
 
@@ -169,6 +165,11 @@ public final class PostgresConnection: DatabaseConnection {
     /// PostgreSQL has one kind of BEGIN: a write waits for row locks, not for a database lock.
     /// A deferred (reading) transaction is REPEATABLE READ, so all its reads see one snapshot.
     public func transaction<T>(_ mode: TransactionMode, _ body: () throws -> T) throws -> T {
+        // PostgreSQL only warns about a BEGIN inside a transaction, and the COMMIT would then end
+        // the outer one: refuse, as SQLite does.
+        guard isAutocommit else {
+            throw DatabaseUsageError("cannot start a transaction within a transaction (use a savepoint)")
+        }
         try handle.run(mode == .deferred ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN")
         do {
             let result = try body()

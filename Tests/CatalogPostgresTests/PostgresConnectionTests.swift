@@ -141,6 +141,14 @@ import Testing
         }
         #expect(db.isAutocommit)
         #expect(try db.fetchAll("SELECT n FROM t ORDER BY n").map { $0.values } == [[.integer(2)], [.integer(4)]])
+        // A transaction inside a transaction is refused (PostgreSQL itself would only warn, and
+        // the inner COMMIT would end the outer transaction).
+        try db.transaction {
+            #expect(throws: DatabaseUsageError.self) {
+                try db.transaction { try db.execute("INSERT INTO t VALUES (5)") }
+            }
+            #expect(!db.isAutocommit)
+        }
     }
 
     @Test func aSavepointOutsideATransactionReadsOneSnapshot() throws {
