@@ -156,3 +156,26 @@ public protocol MigrationDriver: Sendable {
     /// limited to the objects of `tables` (compared by `key`) when any are given.
     func schemaSQL(_ db: any DatabaseConnection, tables: Set<String>, key: (String) -> String) throws -> String
 }
+
+extension MigrationDriver {
+    /// The ledger's columns, through `columnNames(of:)`.
+    public func ledgerColumns(_ db: any DatabaseConnection) throws -> [String] {
+        try columnNames(of: "schema_migrations", db)
+    }
+
+    /// Every ledger row, in the order applied: the same SQL on every backend.
+    public func ledgerRecords(_ db: any DatabaseConnection) throws -> [LedgerRecord] {
+        try db.fetchAll(
+            "SELECT version, name, checksum, batch, sequence, applied_at, duration_ms FROM schema_migrations ORDER BY sequence"
+        ).map { row in
+            LedgerRecord(
+                version: row.get(0) ?? "", name: row.get(1) ?? "", checksum: row.get(2) ?? "",
+                batch: row.get(3) ?? 0, sequence: row.get(4) ?? 0, appliedAt: row.get(5) ?? "",
+                durationMilliseconds: row.get(6) ?? 0)
+        }
+    }
+
+    public func endsTransaction(_ statement: any PreparedStatement) -> Bool {
+        SQLText.endsTransaction(statement.sql)
+    }
+}

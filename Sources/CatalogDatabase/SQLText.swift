@@ -40,6 +40,22 @@ public enum SQLText {
         return sql.withUTF8 { skipSpaceAndComments($0, from: 0) == $0.count }
     }
 
+    /// True for a statement that ends a transaction or starts one (so it would end the one
+    /// running): BEGIN, START, COMMIT, END, ABORT, or ROLLBACK but not `ROLLBACK TO`, which only
+    /// rewinds a savepoint. A statement's first keyword decides its kind; the words SQLite does
+    /// not know (START, ABORT) fail there as syntax errors anyway.
+    public static func endsTransaction(_ sql: String) -> Bool {
+        let words = leadingWords(sql, count: 3)
+        guard let first = words.first else { return false }
+        switch first {
+        case "BEGIN", "START", "COMMIT", "END", "ABORT": return true
+        case "ROLLBACK":
+            let rest = words.dropFirst().filter { $0 != "TRANSACTION" && $0 != "WORK" }
+            return rest.first != "TO"
+        default: return false
+        }
+    }
+
     /// The first `count` words of `sql`, uppercased, skipping white space, punctuation and comments.
     public static func leadingWords(_ sql: String, count: Int) -> [String] {
         // A word is ASCII letters, `_` and non-ASCII text, starting with a letter or non-ASCII text.

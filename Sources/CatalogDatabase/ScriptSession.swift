@@ -39,6 +39,17 @@ public protocol ScriptSession: AnyObject {
     func refusal(for error: any DatabaseError) -> String?
 }
 
+extension ScriptSession {
+    /// One write transaction on the session's connection (taking the write lock at once).
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try connection.transaction(.immediate, body)
+    }
+
+    public func rollbackQuietly() {
+        connection.rollbackQuietly()
+    }
+}
+
 /// Stops a connection's running statement. Safe to call from another thread or a signal handler.
 public protocol Interrupter: Sendable {
     func interrupt()

@@ -26,7 +26,10 @@ final class PostgresHandle {
     }
 
     /// `text` without the password.
-    func redacted(_ text: String) -> String {
+    func redacted(_ text: String) -> String { Self.redacted(text, password: password) }
+
+    /// `text` with every occurrence of `password` replaced by `***`.
+    static func redacted(_ text: String, password: String?) -> String {
         guard let password, !password.isEmpty else { return text }
         return text.split(separator: password, omittingEmptySubsequences: false).joined(separator: "***")
     }

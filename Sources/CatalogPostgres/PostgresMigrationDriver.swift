@@ -19,13 +19,7 @@ public struct PostgresMigrationDriver: MigrationDriver {
     }
 
     /// The URL without its password.
-    public var location: String { Self.redacted(url) }
-
-    /// `url` with the value of a password (URL or `password=` keyword) replaced by `***`.
-    static func redacted(_ url: String) -> String {
-        guard let password = PostgresConnection.password(in: url), !password.isEmpty else { return url }
-        return url.split(separator: password, omittingEmptySubsequences: false).joined(separator: "***")
-    }
+    public var location: String { PostgresHandle.redacted(url, password: PostgresConnection.password(in: url)) }
 
     public func databaseExists() -> Bool {
         do {
@@ -115,21 +109,6 @@ public struct PostgresMigrationDriver: MigrationDriver {
             as: Int.self) == 1
     }
 
-    public func ledgerColumns(_ db: any DatabaseConnection) throws -> [String] {
-        try columnNames(of: "schema_migrations", db)
-    }
-
-    public func ledgerRecords(_ db: any DatabaseConnection) throws -> [LedgerRecord] {
-        try db.fetchAll(
-            "SELECT version, name, checksum, batch, sequence, applied_at, duration_ms FROM schema_migrations ORDER BY sequence"
-        ).map { row in
-            LedgerRecord(
-                version: row.get(0) ?? "", name: row.get(1) ?? "", checksum: row.get(2) ?? "",
-                batch: row.get(3) ?? 0, sequence: row.get(4) ?? 0, appliedAt: row.get(5) ?? "",
-                durationMilliseconds: row.get(6) ?? 0)
-        }
-    }
-
     // MARK: - Migrations
 
     public var beforeTransaction: [String] { [] }
@@ -141,18 +120,6 @@ public struct PostgresMigrationDriver: MigrationDriver {
 
     public func foreignKeyViolations(_ db: any DatabaseConnection, firstOnly: Bool) throws -> [ForeignKeyViolation] {
         []
-    }
-
-    public func endsTransaction(_ statement: any PreparedStatement) -> Bool {
-        let words = SQLText.leadingWords(statement.sql, count: 3)
-        guard let first = words.first else { return false }
-        switch first {
-        case "BEGIN", "COMMIT", "END", "ABORT", "START": return true
-        case "ROLLBACK":
-            let rest = words.dropFirst().filter { $0 != "TRANSACTION" && $0 != "WORK" }
-            return rest.first != "TO"
-        default: return false
-        }
     }
 
     /// Drops every table, view and sequence of the current schema (`fresh`), nothing outside it.

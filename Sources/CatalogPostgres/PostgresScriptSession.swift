@@ -65,14 +65,6 @@ public final class PostgresScriptSession: ScriptSession {
         return try body()
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try db.transaction(.immediate, body)
-    }
-
-    public func rollbackQuietly() {
-        db.rollbackQuietly()
-    }
-
     /// A change refused by the read-only transaction: what the statement would have done, in
     /// its own first words.
     public func refusal(for error: any DatabaseError) -> String? {

@@ -80,21 +80,6 @@ public struct SQLiteMigrationDriver: MigrationDriver {
             as: Int.self) == 1
     }
 
-    public func ledgerColumns(_ db: any DatabaseConnection) throws -> [String] {
-        try columnNames(of: "schema_migrations", db)
-    }
-
-    public func ledgerRecords(_ db: any DatabaseConnection) throws -> [LedgerRecord] {
-        try db.fetchAll(
-            "SELECT version, name, checksum, batch, sequence, applied_at, duration_ms FROM schema_migrations ORDER BY sequence"
-        ).map { row in
-            LedgerRecord(
-                version: row.get(0) ?? "", name: row.get(1) ?? "", checksum: row.get(2) ?? "",
-                batch: row.get(3) ?? 0, sequence: row.get(4) ?? 0, appliedAt: row.get(5) ?? "",
-                durationMilliseconds: row.get(6) ?? 0)
-        }
-    }
-
     // MARK: - Migrations
 
     public var beforeTransaction: [String] { ["PRAGMA foreign_keys = OFF"] }
@@ -114,24 +99,6 @@ public struct SQLiteMigrationDriver: MigrationDriver {
                     constraint: String(row.get(3, as: Int.self) ?? 0)))
         }
         return violations
-    }
-
-    public func endsTransaction(_ statement: any PreparedStatement) -> Bool {
-        Self.endsTransaction(statement.sql)
-    }
-
-    /// True for a statement whose first keyword is BEGIN, COMMIT, END or ROLLBACK (but not
-    /// `ROLLBACK TO`, which only rewinds a savepoint). A statement's first keyword decides its kind.
-    public static func endsTransaction(_ sql: String) -> Bool {
-        let words = SQLText.leadingWords(sql, count: 3)
-        guard let first = words.first else { return false }
-        switch first {
-        case "BEGIN", "COMMIT", "END": return true
-        case "ROLLBACK":
-            let rest = words.dropFirst().filter { $0 != "TRANSACTION" }
-            return rest.first != "TO"
-        default: return false
-        }
     }
 
     public func dropEverything(_ db: any DatabaseConnection) throws -> [String] {

@@ -84,14 +84,6 @@ public final class SQLiteScriptSession: ScriptSession {
         return try body()
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try db.transaction(.immediate, body)
-    }
-
-    public func rollbackQuietly() {
-        db.rollbackQuietly()
-    }
-
     public func refusal(for error: any DatabaseError) -> String? {
         guard let error = error as? SQLiteError, ResultCode.auth ~= error.code else { return nil }
         return refused

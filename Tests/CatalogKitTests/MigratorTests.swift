@@ -263,12 +263,12 @@ import Testing
         }
         #expect(line == 3)
         #expect(try sandbox.tables() == ["schema_migrations"])
-        #expect(SQLiteMigrationDriver.endsTransaction("rollback transaction to savepoint x") == false)
-        #expect(SQLiteMigrationDriver.endsTransaction("ROLLBACK/**/TO x") == false)
-        #expect(SQLiteMigrationDriver.endsTransaction("END TRANSACTION") == true)
-        #expect(SQLiteMigrationDriver.endsTransaction("COMMIT/**/") == true)
-        #expect(SQLiteMigrationDriver.endsTransaction("/* c */ commit--x") == true)
-        #expect(SQLiteMigrationDriver.endsTransaction("SAVEPOINT s") == false)
+        #expect(SQLText.endsTransaction("rollback transaction to savepoint x") == false)
+        #expect(SQLText.endsTransaction("ROLLBACK/**/TO x") == false)
+        #expect(SQLText.endsTransaction("END TRANSACTION") == true)
+        #expect(SQLText.endsTransaction("COMMIT/**/") == true)
+        #expect(SQLText.endsTransaction("/* c */ commit--x") == true)
+        #expect(SQLText.endsTransaction("SAVEPOINT s") == false)
         // Comment tricks are caught too.
         try sandbox.write(
             "20240101000000", "sneaky", up: "CREATE TABLE a(x);\nCOMMIT/**/;\nCREATE TABLE b(x);", down: "")

@@ -11,7 +11,7 @@ import Testing
 /// 5): every question form, with no filter, every single filter and every pair of filters over
 /// all names and aliases in the article data, printed as the CLI prints them (table and JSON).
 @Suite(.enabled(if: PostgresServer.isConfigured)) struct DifferentialTests {
-    static let root = SchemaParityTests.root
+    static let root = PostgresSandbox.projectRoot
 
     @Test func everyQuestionWithUpToTwoFiltersAnswersTheSameOnBothBackends() throws {
         // SQLite: the project's migrations and seeds.
@@ -22,9 +22,7 @@ import Testing
         let liteSummary = try seeder.seed(lite)
         // PostgreSQL: its migrations, the same seeds through the same loader.
         let sandbox = try PostgresSandbox()
-        let driver = PostgresMigrationDriver(
-            url: try #require(PostgresServer.connectionString) + " options='-c search_path=\(sandbox.schema)'")
-        try Migrator(driver: driver, migrations: .directory(Self.root + "/Migrations/postgresql")).migrate()
+        try sandbox.migrateCatalog()
         let pgSummary = try seeder.seed(sandbox.db)
         #expect(pgSummary.isUnchanged == false)
         #expect(String(describing: pgSummary.tables) == String(describing: liteSummary.tables))

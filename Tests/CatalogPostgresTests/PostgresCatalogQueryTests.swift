@@ -5,58 +5,15 @@ import Testing
 @testable import CatalogKit
 
 /// The ORM and `CatalogQuery` on PostgreSQL, through the seam alone: records written by name,
-/// links attached by id list, every question form answered as on SQLite. The schema is written
-/// here by hand after the SQLite migrations (the catalog's PostgreSQL migrations are the next
-/// step of issue 14).
+/// links attached by id list, every question form answered as on SQLite, on the schema of the
+/// catalog's PostgreSQL migrations (`Migrations/postgresql/`).
 @Suite(.enabled(if: PostgresServer.isConfigured)) struct PostgresCatalogQueryTests {
-    static let schema = """
-        CREATE TABLE languages (id bigserial PRIMARY KEY, name text NOT NULL);
-        CREATE UNIQUE INDEX languages_name_unique ON languages (lower(name COLLATE "C"));
-        CREATE TABLE frameworks (
-            id bigserial PRIMARY KEY,
-            name text NOT NULL,
-            language_id bigint NOT NULL REFERENCES languages (id) ON DELETE RESTRICT,
-            first_release_year bigint CHECK (first_release_year BETWEEN 1990 AND 2100),
-            architecture_pattern text,
-            is_open_source bigint NOT NULL DEFAULT 1 CHECK (is_open_source IN (0, 1)),
-            kind text NOT NULL CHECK (kind IN ('full-stack', 'microframework')),
-            description text
-        );
-        CREATE UNIQUE INDEX frameworks_name_unique ON frameworks (lower(name COLLATE "C"));
-        CREATE TABLE features (id bigserial PRIMARY KEY, name text NOT NULL);
-        CREATE UNIQUE INDEX features_name_unique ON features (lower(name COLLATE "C"));
-        CREATE TABLE companies (id bigserial PRIMARY KEY, name text NOT NULL);
-        CREATE UNIQUE INDEX companies_name_unique ON companies (lower(name COLLATE "C"));
-        CREATE TABLE framework_features (
-            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE,
-            feature_id bigint NOT NULL REFERENCES features (id) ON DELETE CASCADE,
-            PRIMARY KEY (framework_id, feature_id));
-        CREATE TABLE framework_companies (
-            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE,
-            company_id bigint NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
-            PRIMARY KEY (framework_id, company_id));
-        CREATE INDEX framework_companies_company_id ON framework_companies (company_id, framework_id);
-        CREATE TABLE framework_capabilities (
-            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE,
-            feature_id bigint NOT NULL REFERENCES features (id) ON DELETE CASCADE,
-            PRIMARY KEY (framework_id, feature_id));
-        CREATE TABLE language_aliases (
-            id bigserial PRIMARY KEY,
-            language_id bigint NOT NULL REFERENCES languages (id) ON DELETE CASCADE, alias text NOT NULL);
-        CREATE TABLE framework_aliases (
-            id bigserial PRIMARY KEY,
-            framework_id bigint NOT NULL REFERENCES frameworks (id) ON DELETE CASCADE, alias text NOT NULL);
-        CREATE TABLE company_aliases (
-            id bigserial PRIMARY KEY,
-            company_id bigint NOT NULL REFERENCES companies (id) ON DELETE CASCADE, alias text NOT NULL);
-        """
-
     /// Django and Flask (Python), Express (JavaScript); Google and Pinterest use Django, Pinterest
     /// Flask, PayPal Express (the ORM tests' fixture).
     func catalog() throws -> (PostgresSandbox, CatalogQuery) {
         let sandbox = try PostgresSandbox()
         let db = sandbox.db
-        try db.execute(Self.schema)
+        try sandbox.migrateCatalog()
         var python = Language(name: "Python")
         var javaScript = Language(name: "JavaScript")
         try python.insert(db)

@@ -22,8 +22,7 @@ import Testing
             sandbox = try PostgresSandbox()
             folder = NSTemporaryDirectory() + "pg-migrations-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            driver = PostgresMigrationDriver(
-                url: try #require(PostgresServer.connectionString) + " options='-c search_path=\(sandbox.schema)'")
+            driver = sandbox.driver
             try write(
                 "20240101000000_create_languages.sql",
                 """

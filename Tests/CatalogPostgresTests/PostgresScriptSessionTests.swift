@@ -11,8 +11,7 @@ import Testing
 /// parameters bound in order.
 @Suite(.enabled(if: PostgresServer.isConfigured)) struct PostgresScriptSessionTests {
     func session(_ sandbox: PostgresSandbox, write: Bool) throws -> SQLSession {
-        let url = try #require(PostgresServer.connectionString) + " options='-c search_path=\(sandbox.schema)'"
-        return SQLSession(try PostgresScriptSession(url: url, write: write))
+        SQLSession(try PostgresScriptSession(url: sandbox.url, write: write))
     }
 
     /// The rows a script prints, one line per row, `|` between values.

@@ -1,3 +1,4 @@
+import CatalogKit
 import CatalogPostgres
 import Foundation
 import Testing
@@ -16,21 +17,35 @@ enum PostgresServer {
 /// are apart from every other test's.
 final class PostgresSandbox {
     let schema: String
+    /// The connection string of this schema (the server's, with the schema as search path).
+    let url: String
     let db: PostgresConnection
     private let admin: PostgresConnection
+
+    /// The repository's root, for `Migrations/` and `Seeds/`.
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     init() throws {
         let server = try #require(PostgresServer.connectionString)
         schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        url = server + " options='-c search_path=\(schema)'"
         admin = try PostgresConnection(url: server)
         try admin.execute("CREATE SCHEMA \(schema)")
-        db = try PostgresConnection(url: server + " options='-c search_path=\(schema)'")
+        db = try PostgresConnection(url: url)
     }
 
     /// Another connection to the same schema.
     func connect() throws -> PostgresConnection {
-        try PostgresConnection(
-            url: try #require(PostgresServer.connectionString) + " options='-c search_path=\(schema)'")
+        try PostgresConnection(url: url)
+    }
+
+    /// A migration driver for this schema.
+    var driver: PostgresMigrationDriver { PostgresMigrationDriver(url: url) }
+
+    /// This schema migrated with the catalog's PostgreSQL migrations (`Migrations/postgresql/`).
+    func migrateCatalog() throws {
+        try Migrator(driver: driver, migrations: .directory(Self.projectRoot + "/Migrations/postgresql")).migrate()
     }
 
     deinit {

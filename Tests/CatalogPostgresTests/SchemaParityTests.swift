@@ -11,8 +11,7 @@ import Testing
 /// types, nullability, foreign keys with their ON DELETE, indexes, and case-insensitive
 /// uniqueness of names that folds ASCII letters only.
 @Suite(.enabled(if: PostgresServer.isConfigured)) struct SchemaParityTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = PostgresSandbox.projectRoot
 
     /// A column as both backends can describe it.
     struct ColumnShape: Hashable, CustomStringConvertible {
@@ -37,17 +36,11 @@ import Testing
         return try Connection(path: path, mode: .readWrite)
     }
 
-    func postgres(_ sandbox: PostgresSandbox) throws -> PostgresMigrationDriver {
-        let driver = PostgresMigrationDriver(
-            url: try #require(PostgresServer.connectionString) + " options='-c search_path=\(sandbox.schema)'")
-        try Migrator(driver: driver, migrations: .directory(Self.root + "/Migrations/postgresql")).migrate()
-        return driver
-    }
-
     @Test func bothBackendsHoldTheSameSchema() throws {
         let lite = try sqlite()
         let sandbox = try PostgresSandbox()
-        let driver = try postgres(sandbox)
+        try sandbox.migrateCatalog()
+        let driver = sandbox.driver
         let pg = sandbox.db
 
         // Versions and names.

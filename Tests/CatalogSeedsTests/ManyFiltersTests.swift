@@ -109,11 +109,8 @@ import Testing
     @Test func theFirstUnknownNameAmongManyIsReported() throws {
         let names = Array(repeating: "PayPal", count: 5_000) + ["Nobody Inc", "Also Nobody"]
         #expect(throws: CatalogQuery.UnknownName.self) { try query.frameworks(.init(companies: names)) }
-        do {
-            _ = try query.companies(.init(companies: names))
-        } catch let error as CatalogQuery.UnknownName {
-            #expect(error.name == "Nobody Inc")
-            #expect(error.kind == "company")
-        }
+        let error = #expect(throws: CatalogQuery.UnknownName.self) { try query.companies(.init(companies: names)) }
+        #expect(error?.name == "Nobody Inc")
+        #expect(error?.kind == "company")
     }
 }

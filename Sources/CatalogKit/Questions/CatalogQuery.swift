@@ -250,10 +250,7 @@ public struct CatalogQuery {
     {
         let wanted = Self.uniqueNames(names)
         if wanted.isEmpty { return [] }
-        var found: [[UInt8]: Int64] = [:]
-        for record in try Record.filter(Column("name").inIgnoringCase(wanted)).fetchAll(db) {
-            if let id = record.id { found[Self.byteKey(record.name)] = id }
-        }
+        var found = try idsByName(wanted, Record.self)
         let missing = wanted.filter { found[Self.byteKey($0)] == nil }
         if !missing.isEmpty {
             for alias in try Alias<Record>.filter(Column("alias").inIgnoringCase(missing)).fetchAll(db) {
@@ -263,14 +260,26 @@ public struct CatalogQuery {
         return try ids(of: wanted, in: found, kind) { try knownNames(Record.self) }
     }
 
+    /// Features have no aliases: their names only.
     private func resolveFeatures(_ names: [String]) throws -> [Int64] {
         let wanted = Self.uniqueNames(names)
         if wanted.isEmpty { return [] }
-        var found: [[UInt8]: Int64] = [:]
-        for feature in try Feature.filter(Column("name").inIgnoringCase(wanted)).fetchAll(db) {
-            if let id = feature.id { found[Self.byteKey(feature.name)] = id }
+        return try ids(of: wanted, in: try idsByName(wanted, Feature.self), "feature") {
+            try knownNames(of: .features)
         }
-        return try ids(of: wanted, in: found, "feature") { try knownNames(of: .features) }
+    }
+
+    /// The ids of the `Record`s whose own name is one of `names` (ignoring ASCII case), by `byteKey`.
+    private func idsByName<Record: FetchableRecord & PersistableRecord & Nameable>(
+        _ names: [String], _ type: Record.Type
+    ) throws
+        -> [[UInt8]: Int64]
+    {
+        var found: [[UInt8]: Int64] = [:]
+        for record in try Record.filter(Column("name").inIgnoringCase(names)).fetchAll(db) {
+            if let id = record.id { found[Self.byteKey(record.name)] = id }
+        }
+        return found
     }
 
     /// The id of each of `names` (looked up by `byteKey`), without repeats; the first
