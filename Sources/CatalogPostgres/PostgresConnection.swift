@@ -16,7 +16,7 @@ final class PostgresHandle {
     }
 
     deinit {
-        PQfinish(conn)
+        pq.PQfinish(conn)
     }
 
     /// A statement name not used before on this connection.
@@ -37,11 +37,11 @@ final class PostgresHandle {
     /// The error of `result` (or of the connection when there is no result), for `sql`.
     func error(_ result: OpaquePointer?, sql: String?, offset: Int = 0) -> PostgresError {
         func field(_ code: Character) -> String? {
-            guard let result, let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            guard let result, let value = pq.PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             return String(cString: value)
         }
         let state = field("C") ?? "08006"
-        let message = field("M") ?? Self.firstLine(String(cString: PQerrorMessage(conn)))
+        let message = field("M") ?? Self.firstLine(pq.PQerrorMessage(conn).map { String(cString: $0) } ?? "")
         var byteOffset: Int?
         if let position = field("P").flatMap(Int.init), let sql {
             // A 1-based position in characters (Unicode scalars) of the statement.
@@ -58,9 +58,9 @@ final class PostgresHandle {
 
     /// Runs `sql` (no parameters, no rows wanted) with the simple protocol.
     func run(_ sql: String) throws {
-        let result = PQexec(conn, sql)
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
+        let result = pq.PQexec(conn, sql)
+        defer { pq.PQclear(result) }
+        let status = pq.PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(result, sql: sql) }
     }
 }
@@ -92,33 +92,37 @@ public final class PostgresConnection: DatabaseConnection {
     public let location: String
 
     public init(url: String) throws {
+        try LibPQ.load()
         let password = Self.password(in: url)
-        guard let conn = PQconnectdb(url) else {
+        guard let conn = pq.PQconnectdb(url) else {
             throw PostgresError(sqlState: "08006", message: "out of memory while connecting")
         }
         let handle = PostgresHandle(conn: conn, password: password)
-        guard PQstatus(conn) == CONNECTION_OK else {
+        guard pq.PQstatus(conn) == CONNECTION_OK else {
             throw PostgresError(
                 sqlState: "08006",
-                message: handle.redacted(PostgresHandle.firstLine(String(cString: PQerrorMessage(conn)))))
+                message: handle.redacted(
+                    PostgresHandle.firstLine(pq.PQerrorMessage(conn).map { String(cString: $0) } ?? "")))
         }
         self.handle = handle
         func text(_ value: UnsafeMutablePointer<CChar>?) -> String { value.map { String(cString: $0) } ?? "" }
-        let host = text(PQhost(conn)).replacingSlashes()
-        location = "postgresql://\(text(PQuser(conn)))@\(host):\(text(PQport(conn)))/\(text(PQdb(conn)))"
+        let host = text(pq.PQhost(conn)).replacingSlashes()
+        location = "postgresql://\(text(pq.PQuser(conn)))@\(host):\(text(pq.PQport(conn)))/\(text(pq.PQdb(conn)))"
         // Notices (a NOTICE from DROP ... IF EXISTS) are not errors and must not reach stderr raw.
-        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        _ = pq.PQsetNoticeProcessor(conn, { _, _ in }, nil)
         try handle.run("SET client_encoding = 'UTF8'")
     }
 
-    /// The password `url` holds, if any (`PQconninfoParse` reads both forms).
+    /// The password `url` holds, if any (`PQconninfoParse` reads both forms; without libpq, the
+    /// `user:password@` of a URL or a `password=` keyword).
     static func password(in url: String) -> String? {
+        guard LibPQ.isAvailable else { return passwordWithoutLibPQ(in: url) }
         var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(url, &error) else {
-            if let error { PQfreemem(error) }
+        guard let options = pq.PQconninfoParse(url, &error) else {
+            if let error { pq.PQfreemem(error) }
             return nil
         }
-        defer { PQconninfoFree(options) }
+        defer { pq.PQconninfoFree(options) }
         var option = options
         while let keyword = option.pointee.keyword {
             if String(cString: keyword) == "password", let value = option.pointee.val { return String(cString: value) }
@@ -127,10 +131,20 @@ public final class PostgresConnection: DatabaseConnection {
         return nil
     }
 
-    public var isAutocommit: Bool { PQtransactionStatus(handle.conn) == PQTRANS_IDLE }
+    private static func passwordWithoutLibPQ(in url: String) -> String? {
+        if let schemeEnd = url.firstRange(of: "://") {
+            let rest = url[schemeEnd.upperBound...]
+            guard let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return nil }
+            return String(rest[rest.index(after: colon)..<at])
+        }
+        guard let start = url.firstRange(of: "password=") else { return nil }
+        return String(url[start.upperBound...].prefix { $0 != " " })
+    }
+
+    public var isAutocommit: Bool { pq.PQtransactionStatus(handle.conn) == PQTRANS_IDLE }
 
     /// True inside a transaction that a failed statement aborted: it can only roll back.
-    public var isInFailedTransaction: Bool { PQtransactionStatus(handle.conn) == PQTRANS_INERROR }
+    public var isInFailedTransaction: Bool { pq.PQtransactionStatus(handle.conn) == PQTRANS_INERROR }
 
     public var changes: Int { lastChanges }
 

@@ -78,16 +78,16 @@ final class PostgresCanceller: Interrupter, @unchecked Sendable {
     private let cancel: OpaquePointer?
 
     init(handle: PostgresHandle) {
-        cancel = PQgetCancel(handle.conn)
+        cancel = pq.PQgetCancel(handle.conn)
     }
 
     deinit {
-        if let cancel { PQfreeCancel(cancel) }
+        if let cancel { pq.PQfreeCancel(cancel) }
     }
 
     func interrupt() {
         guard let cancel else { return }
         var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        _ = pq.PQcancel(cancel, &buffer, Int32(buffer.count))
     }
 }

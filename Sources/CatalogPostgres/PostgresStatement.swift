@@ -30,22 +30,22 @@ public final class PostgresStatement: PreparedStatement {
         self.sql = sql
         self.offset = offset
         name = handle.newStatementName()
-        let prepared = PQprepare(handle.conn, name, sql, 0, nil)
-        defer { PQclear(prepared) }
-        guard PQresultStatus(prepared) == PGRES_COMMAND_OK else {
+        let prepared = pq.PQprepare(handle.conn, name, sql, 0, nil)
+        defer { pq.PQclear(prepared) }
+        guard pq.PQresultStatus(prepared) == PGRES_COMMAND_OK else {
             throw handle.error(prepared, sql: sql, offset: offset)
         }
-        let described = PQdescribePrepared(handle.conn, name)
-        defer { PQclear(described) }
-        guard PQresultStatus(described) == PGRES_COMMAND_OK else {
+        let described = pq.PQdescribePrepared(handle.conn, name)
+        defer { pq.PQclear(described) }
+        guard pq.PQresultStatus(described) == PGRES_COMMAND_OK else {
             throw handle.error(described, sql: sql, offset: offset)
         }
-        parameterCount = Int(PQnparams(described))
-        columnNames = (0..<PQnfields(described)).map { String(cString: PQfname(described, $0)) }
+        parameterCount = Int(pq.PQnparams(described))
+        columnNames = (0..<pq.PQnfields(described)).map { cString(pq.PQfname(described, $0)) }
     }
 
     deinit {
-        if let result { PQclear(result) }
+        if let result { pq.PQclear(result) }
         // In a failed transaction this fails; the name then lives until the session ends.
         try? handle.run("DEALLOCATE \(name)")
     }
@@ -65,7 +65,7 @@ public final class PostgresStatement: PreparedStatement {
     }
 
     public func reset() {
-        if let result { PQclear(result) }
+        if let result { pq.PQclear(result) }
         result = nil
         rowIndex = -1
         rowCount = 0
@@ -105,21 +105,21 @@ public final class PostgresStatement: PreparedStatement {
             lengths.append(Int32(bytes.count))
             formats.append(format)
         }
-        let executed = PQexecPrepared(handle.conn, name, Int32(parameters.count), pointers, lengths, formats, 0)
-        let status = PQresultStatus(executed)
+        let executed = pq.PQexecPrepared(handle.conn, name, Int32(parameters.count), pointers, lengths, formats, 0)
+        let status = pq.PQresultStatus(executed)
         guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
             let error = handle.error(executed, sql: sql, offset: offset)
-            PQclear(executed)
+            pq.PQclear(executed)
             throw error
         }
         result = executed
-        rowCount = status == PGRES_TUPLES_OK ? Int(PQntuples(executed)) : 0
-        types = (0..<PQnfields(executed)).map { PQftype(executed, $0) }
+        rowCount = status == PGRES_TUPLES_OK ? Int(pq.PQntuples(executed)) : 0
+        types = (0..<pq.PQnfields(executed)).map { pq.PQftype(executed, $0) }
         // Rows changed: the count of the command tag, for commands that change rows (a SELECT's
         // tag counts the rows it returned).
-        let tag = String(cString: PQcmdStatus(executed))
+        let tag = cString(pq.PQcmdStatus(executed))
         let changing = ["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"].contains { tag.hasPrefix($0) }
-        connection?.recordChanges(changing ? Int(String(cString: PQcmdTuples(executed))) ?? 0 : 0)
+        connection?.recordChanges(changing ? Int(cString(pq.PQcmdTuples(executed))) ?? 0 : 0)
     }
 
     /// Type OIDs (`pg_type`) read as something other than text.
@@ -134,8 +134,8 @@ public final class PostgresStatement: PreparedStatement {
         guard let result, rowIndex >= 0, rowIndex < rowCount, index < types.count else { return .null }
         let row = Int32(rowIndex)
         let column = Int32(index)
-        if PQgetisnull(result, row, column) == 1 { return .null }
-        let text = String(cString: PQgetvalue(result, row, column))
+        if pq.PQgetisnull(result, row, column) == 1 { return .null }
+        let text = cString(pq.PQgetvalue(result, row, column))
         let type = types[index]
         if TypeOID.integers.contains(type) { return Int64(text).map { .integer($0) } ?? .text(text) }
         if TypeOID.reals.contains(type) { return Double(text).map { .real($0) } ?? .text(text) }
