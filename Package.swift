@@ -36,11 +36,11 @@ let package = Package(
         // The SQLite backend: a thin, checked wrapper over the C API (Connection, Statement,
         // errors), its dialect and its migration driver.
         .target(name: "CatalogSQLite", dependencies: ["CSQLite", "CatalogDatabase"]),
-        // The PostgreSQL backend over libpq (issue 14, in progress: connection, statements,
-        // dialect and errors; not yet chosen by any command).
+        // The PostgreSQL backend over libpq, loaded with dlopen on first use (CLibPQ/shim.h):
+        // connection, statements, dialect, errors, migration driver and script session.
         .target(name: "CatalogPostgres", dependencies: ["CLibPQ", "CatalogDatabase"]),
         // Everything else: migrations, ORM and models, queries, output formats.
-        .target(name: "CatalogKit", dependencies: ["CatalogDatabase", "CatalogSQLite"]),
+        .target(name: "CatalogKit", dependencies: ["CatalogDatabase", "CatalogSQLite", "CatalogPostgres"]),
         // Seed files (YAML, JSON, CSV) and the seed loader.
         .target(name: "CatalogSeeds", dependencies: ["CatalogKit", "CYAML"]),
         // The project's Migrations/ and Seeds/ as Swift source, generated at build time.
@@ -61,7 +61,8 @@ let package = Package(
             dependencies: ["CatalogPostgres", "CatalogKit", "CatalogSQLite", "CatalogSeeds"]),
         .testTarget(name: "CatalogKitTests", dependencies: ["CatalogKit", "CatalogSQLite"]),
         .testTarget(name: "CatalogSeedsTests", dependencies: ["CatalogSeeds", "CatalogKit", "CatalogSQLite"]),
-        .testTarget(name: "CatalogCLITests", dependencies: ["CatalogCLI", "CatalogBuiltIns", "catalog"]),
+        .testTarget(
+            name: "CatalogCLITests", dependencies: ["CatalogCLI", "CatalogBuiltIns", "CatalogPostgres", "catalog"]),
     ],
     swiftLanguageModes: [.v6]
 )

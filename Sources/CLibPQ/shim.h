@@ -10,7 +10,7 @@
 #include <postgresql/libpq-fe.h>
 
 #define CATALOG_LIBPQ_FUNCTIONS(X) \
-    X(PQconnectdb) X(PQfinish) X(PQstatus) X(PQerrorMessage) X(PQtransactionStatus) \
+    X(PQconnectdb) X(PQconnectdbParams) X(PQfinish) X(PQstatus) X(PQerrorMessage) X(PQtransactionStatus) \
     X(PQconninfoParse) X(PQconninfoFree) X(PQuser) X(PQhost) X(PQport) X(PQdb) \
     X(PQsetNoticeProcessor) X(PQexec) X(PQprepare) X(PQdescribePrepared) X(PQexecPrepared) \
     X(PQresultStatus) X(PQresultErrorField) X(PQclear) X(PQntuples) X(PQnfields) X(PQnparams) \

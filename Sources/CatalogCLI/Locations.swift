@@ -36,14 +36,21 @@ struct CatalogLocation {
         let databasePath: String
         let origin: Origin
         if let database {
-            (databasePath, origin) = (try context.resolve(filePath(database)), .option)
+            (databasePath, origin) = (try address(database), .option)
         } else if let database = context.environment("CATALOG_DATABASE") {
-            (databasePath, origin) = (try context.resolve(filePath(database)), .environment("CATALOG_DATABASE"))
+            (databasePath, origin) = (try address(database), .environment("CATALOG_DATABASE"))
+        } else if let url = context.environment("DATABASE_URL"), DatabaseBackend.isPostgres(url) {
+            // dbmate's variable, for a PostgreSQL URL only: a Rails or Django app's sqlite3:
+            // DATABASE_URL must not turn every catalog command toward that app's database.
+            (databasePath, origin) = (url, .environment("DATABASE_URL"))
         } else if let path = inProject("catalog.sqlite3") {
             (databasePath, origin) = (path, .project)
         } else {
             (databasePath, origin) = (try userDatabasePath(), .userDefault)
         }
+        // PostgreSQL has migrations of its own: the project's Migrations/postgresql/, or the
+        // built-in ones.
+        let postgres = DatabaseBackend.isPostgres(databasePath)
         // The built-in files are only touched when no folder is chosen (they cost a copy each).
         func source(_ option: String?, _ variable: String, _ folder: String, _ builtIn: () -> [BuiltInFile])
             -> FileSource
@@ -54,19 +61,26 @@ struct CatalogLocation {
         }
         return CatalogLocation(
             databasePath: databasePath, databaseOrigin: origin,
-            migrations: source(migrations, "CATALOG_MIGRATIONS", "Migrations") { BuiltInCatalog.migrations },
+            migrations: postgres
+                ? source(migrations, "CATALOG_MIGRATIONS", "Migrations/postgresql") {
+                    BuiltInCatalog.postgresMigrations
+                }
+                : source(migrations, "CATALOG_MIGRATIONS", "Migrations") { BuiltInCatalog.migrations },
             seeds: source(seeds, "CATALOG_SEEDS", "Seeds") { BuiltInCatalog.seeds })
     }
 
-    /// The SQLite file `database` names (a path or `sqlite:PATH`); a PostgreSQL URL or another
-    /// scheme is refused before anything is opened, since a URL read as a path would create a
-    /// file named after it.
-    static func filePath(_ database: String) throws -> String {
+    /// The database `database` names: a SQLite file (a path or `sqlite:PATH`, resolved against
+    /// the working directory) or a PostgreSQL URL as given. Another scheme is refused before
+    /// anything is opened, since a URL read as a path would create a file named after it.
+    static func address(_ database: String) throws -> String {
         switch try DatabaseAddress.parse(database) {
-        case .sqlite(let path): return path
-        case .postgres(let url): throw DatabaseAddressError.postgresNotYetSupported(url)
+        case .sqlite(let path): return CLIContext.current.resolve(path)
+        case .postgres(let url): return url
         }
     }
+
+    /// The database as messages show it (a PostgreSQL URL without its password).
+    var databaseName: String { DatabaseBackend.displayName(of: databasePath) }
 
     /// The nearest project folder: `.` when it is the working directory (so messages keep short
     /// relative paths), else an absolute path.

@@ -94,7 +94,7 @@ extension Migrate {
             ).status()
             if output.format == .table {
                 let exists = DatabaseBackend.driver(for: location.databasePath).databaseExists()
-                print("database:   \(location.databasePath)\(exists ? "" : " (does not exist yet)")")
+                print("database:   \(location.databaseName)\(exists ? "" : " (does not exist yet)")")
                 print("migrations: \(location.migrationsDescription)")
                 print()
             }
@@ -181,7 +181,7 @@ extension Migrate {
                 return
             }
             try Terminal.confirm(
-                "This rolls back every migration in \(try options.databasePath) and destroys its data.", force: force,
+                "This rolls back every migration in \(try options.databaseName) and destroys its data.", force: force,
                 command: "migrate reset")
             Report.printRolledBack(try migrator.reset(onEvent: Report.printEvent))
         }
@@ -205,7 +205,7 @@ extension Migrate {
 
         func run() throws {
             try Terminal.confirm(
-                "This drops everything in \(try options.databasePath) and migrates it from scratch.", force: force,
+                "This drops everything in \(try options.databaseName) and migrates it from scratch.", force: force,
                 command: "migrate fresh")
             let (_, applied) = try options.makeMigrator(creating: true).fresh(onEvent: Report.printEvent)
             Report.printApplied(applied)

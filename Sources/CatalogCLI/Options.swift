@@ -37,8 +37,11 @@ struct DatabaseOptions: ParsableArguments {
         try CatalogLocation.resolve(database: database, migrations: migrations, seeds: seeds)
     }
 
-    /// The database path as the file system sees it.
+    /// The database path as the file system sees it, or the PostgreSQL URL.
     var databasePath: String { get throws { try locate().databasePath } }
+
+    /// The database as messages show it (a PostgreSQL URL without its password).
+    var databaseName: String { get throws { try locate().databaseName } }
 
     /// A migrator for the database and migrations; a command that may create the database
     /// (`creating`) first makes the folder of the per-user default.

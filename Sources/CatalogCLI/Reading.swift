@@ -13,13 +13,16 @@ enum CatalogReader {
         if !DatabaseBackend.driver(for: path).databaseExists() {
             switch location.databaseOrigin {
             case .option:
-                let named = options.database.database ?? path
+                let given = options.database.database ?? path
+                let named = DatabaseBackend.displayName(of: given)
+                // A URL whose password is hidden cannot be repeated in the suggestion.
+                let argument = named == given ? shellQuoted(named) : "URL"
                 throw CommandFailure(
-                    "no catalog database at \(named); to create one there, run: catalog setup --database \(shellQuoted(named))"
-                )
+                    "no catalog database at \(named); to create one there, run: catalog setup --database \(argument)")
             case .environment(let variable):
                 throw CommandFailure(
-                    "no catalog database at \(path) (from \(variable)); to create one there, run: catalog setup")
+                    "no catalog database at \(location.databaseName) (from \(variable)); to create one there, run: catalog setup"
+                )
             case .project, .userDefault:
                 try location.prepareDatabaseFolder()
             }

@@ -73,9 +73,9 @@ struct SQL: ParsableCommand {
 
     func openSession() throws -> SQLSession {
         // Creates the catalog on first use and refuses pending migrations; the session opens its own.
-        let path = try options.openDatabase().location
+        let address = DatabaseBackend.address(of: try options.openDatabase())
         return try SQLSession(
-            path: path, write: write,
+            path: address, write: write,
             busyTimeout: Timeout.milliseconds(options.database.lockTimeout),
             limits: ScriptLimits(maxValueBytes: maxValueSize.bytes, maxMemoryBytes: maxMemory.bytes))
     }

@@ -70,7 +70,7 @@ struct Setup: ParsableCommand {
         let (migrated, seeded) = try setup.setup(
             onEvent: Report.printEvent, progress: ProgressBar.make(label: "seeding"))
         Report.printApplied(migrated)
-        SeedReport.report(seeded, output: output, database: location.databasePath)
+        SeedReport.report(seeded, output: output, database: location.databaseName)
     }
 }
 
@@ -93,7 +93,7 @@ enum SeedReport {
     ) throws {
         let (setup, location) = try makeSetup(seeds, database)
         let summary = try setup.seed(files: files, options: options, progress: ProgressBar.make(label: "seeding"))
-        report(summary, output: output, database: location.databasePath)
+        report(summary, output: output, database: location.databaseName)
     }
 
     static func report(_ summary: SeedSummary, output: OutputOptions, database: String) {

@@ -92,6 +92,10 @@ public protocol MigrationDriver: Sendable {
 
     /// True when the database exists (a file that is there; a server database that answers).
     func databaseExists() -> Bool
+    /// Creates the database when it is missing and the backend cannot create it on open (a
+    /// PostgreSQL database; a SQLite file is created by `openForWriting(creating: true)`).
+    /// Called before the write lock is taken, which may need the database.
+    func createIfMissing() throws
     /// Takes the cross-process write lock, waiting up to `timeout` seconds.
     func writeLock(timeout: Double) throws -> any WriteLock
     /// Opens the database to change it, creating it when `creating` and it is missing.
@@ -158,6 +162,8 @@ public protocol MigrationDriver: Sendable {
 }
 
 extension MigrationDriver {
+    public func createIfMissing() throws {}
+
     /// The ledger's columns, through `columnNames(of:)`.
     public func ledgerColumns(_ db: any DatabaseConnection) throws -> [String] {
         try columnNames(of: "schema_migrations", db)

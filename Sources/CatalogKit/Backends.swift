@@ -1,30 +1,54 @@
 import CatalogDatabase
+import CatalogPostgres
 import CatalogSQLite
 
 /// The one place in CatalogKit that knows which backends exist: it picks the driver and opens
-/// connections for a database location. Everything else talks to `DatabaseConnection`,
+/// connections for a database address. Everything else talks to `DatabaseConnection`,
 /// `MigrationDriver` and `ScriptSession`.
+///
+/// An address is a SQLite file's path or a PostgreSQL `postgres://` / `postgresql://` URL (what
+/// `DatabaseAddress` reads from `--database`); a URL may hold a password, so messages use
+/// `displayName(of:)`.
 public enum DatabaseBackend {
-    /// The migration driver for `location`: today every location is a SQLite file.
-    public static func driver(for location: String) -> any MigrationDriver {
-        SQLiteMigrationDriver(path: location)
+    /// The migration driver for `address`.
+    public static func driver(for address: String) -> any MigrationDriver {
+        if isPostgres(address) { return PostgresMigrationDriver(url: address) }
+        return SQLiteMigrationDriver(path: address)
     }
 
     /// The migration driver for the database `db` is connected to.
     public static func driver(for db: any DatabaseConnection) -> any MigrationDriver {
-        driver(for: db.location)
+        driver(for: address(of: db))
     }
 
-    /// Opens `location` for a person's SQL: read-only unless `write`.
+    /// The address that opens the database `db` is connected to (a PostgreSQL connection's
+    /// `location` has no password, so it is not enough to connect again).
+    public static func address(of db: any DatabaseConnection) -> String {
+        (db as? PostgresConnection)?.connectionString ?? db.location
+    }
+
+    /// Opens `address` for a person's SQL: read-only unless `write`.
     public static func openScriptSession(
-        _ location: String, write: Bool, busyTimeout: Int, limits: ScriptLimits = .default
+        _ address: String, write: Bool, busyTimeout: Int, limits: ScriptLimits = .default
     ) throws -> any ScriptSession {
-        try SQLiteScriptSession(path: location, write: write, busyTimeout: busyTimeout, limits: limits)
+        if isPostgres(address) { return try PostgresScriptSession(url: address, write: write, limits: limits) }
+        return try SQLiteScriptSession(path: address, write: write, busyTimeout: busyTimeout, limits: limits)
+    }
+
+    /// `address` as messages show it: a PostgreSQL URL without its password.
+    public static func displayName(of address: String) -> String {
+        isPostgres(address) ? driver(for: address).location : address
+    }
+
+    /// Whether `address` names a PostgreSQL database.
+    public static func isPostgres(_ address: String) -> Bool {
+        address.hasPrefix("postgres://") || address.hasPrefix("postgresql://")
     }
 }
 
-/// What `--database` (or `CATALOG_DATABASE`) names: a SQLite file, given as a path or as dbmate's
-/// `sqlite:PATH`, or a PostgreSQL server, as a `postgres://` or `postgresql://` URL.
+/// What `--database` (or `CATALOG_DATABASE`, or dbmate's `DATABASE_URL`) names: a SQLite file,
+/// given as a path or as dbmate's `sqlite:PATH`, or a PostgreSQL database, as a `postgres://` or
+/// `postgresql://` URL.
 public enum DatabaseAddress: Equatable, Sendable {
     case sqlite(path: String)
     case postgres(url: String)
@@ -37,7 +61,7 @@ public enum DatabaseAddress: Equatable, Sendable {
             if path.hasPrefix("//") { path = path.dropFirst(2) }
             return .sqlite(path: String(path))
         }
-        for prefix in ["postgres://", "postgresql://"] where text.hasPrefix(prefix) { return .postgres(url: text) }
+        if DatabaseBackend.isPostgres(text) { return .postgres(url: text) }
         if let scheme = text.firstRange(of: "://").map({ text[..<$0.lowerBound] }),
             !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
         {
@@ -49,7 +73,7 @@ public enum DatabaseAddress: Equatable, Sendable {
     /// A URL with its password replaced by `***`, for messages.
     public static func redacted(_ url: String) -> String {
         guard let schemeEnd = url.firstRange(of: "://"),
-            let at = url[schemeEnd.upperBound...].firstIndex(of: "@")
+            let at = url[schemeEnd.upperBound...].lastIndex(of: "@")
         else { return url }
         let userInfo = url[schemeEnd.upperBound..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return url }
@@ -60,16 +84,12 @@ public enum DatabaseAddress: Equatable, Sendable {
 /// A database address catalog cannot use.
 public enum DatabaseAddressError: Error, Equatable, CustomStringConvertible {
     case unsupportedScheme(String)
-    /// PostgreSQL's backend exists (CatalogPostgres) but no command can use it yet.
-    case postgresNotYetSupported(String)
 
     public var description: String {
         switch self {
         case .unsupportedScheme(let scheme):
-            return "catalog cannot open \(scheme):// databases; give a SQLite file (a path or sqlite:PATH)"
-        case .postgresNotYetSupported(let url):
-            return "\(DatabaseAddress.redacted(url)): catalog's commands cannot use PostgreSQL yet (its backend is "
-                + "being built); give a SQLite file (a path or sqlite:PATH)"
+            return "catalog cannot open \(scheme):// databases; give a SQLite file (a path or sqlite:PATH) "
+                + "or a postgres:// URL"
         }
     }
 }

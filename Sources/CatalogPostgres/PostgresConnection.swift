@@ -1,6 +1,10 @@
 import CLibPQ
 import CatalogDatabase
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One libpq connection (`PGconn`), closed when the last owner lets go: the connection and every
 /// statement it prepared share it, so a statement may outlive its `PostgresConnection` as a
 /// SQLite statement may.
@@ -81,6 +85,9 @@ extension String {
 /// `sslmode`). Messages and `location` never hold the password.
 public final class PostgresConnection: DatabaseConnection {
     let handle: PostgresHandle
+    /// The URL or keyword string it was opened with, password included: for opening more
+    /// connections to the same database (the migration driver, a script session); never shown.
+    public let connectionString: String
     private var cache: [String: PostgresStatement] = [:]
     private var savepointDepth = 0
     private var lastChanges = 0
@@ -91,18 +98,29 @@ public final class PostgresConnection: DatabaseConnection {
     /// percent-encoded, as libpq reads it back).
     public let location: String
 
-    public init(url: String) throws {
+    public convenience init(url: String) throws {
+        try self.init(url: url, database: nil)
+    }
+
+    /// Connects to `database` instead of the URL's (the server's maintenance database, to create
+    /// the URL's), with everything else as `url` gives it.
+    init(url: String, database: String?) throws {
         try LibPQ.load()
+        connectionString = url
         let password = Self.password(in: url)
-        guard let conn = pq.PQconnectdb(url) else {
+        // The URL is expanded as a connection string; a later dbname overrides its database.
+        let keywords = database == nil ? ["dbname"] : ["dbname", "dbname"]
+        let values = database.map { [url, $0] } ?? [url]
+        let connection = withCStrings(keywords) { keywords in
+            withCStrings(values) { values in pq.PQconnectdbParams(keywords, values, 1) }
+        }
+        guard let conn = connection else {
             throw PostgresError(sqlState: "08006", message: "out of memory while connecting")
         }
         let handle = PostgresHandle(conn: conn, password: password)
         guard pq.PQstatus(conn) == CONNECTION_OK else {
-            throw PostgresError(
-                sqlState: "08006",
-                message: handle.redacted(
-                    PostgresHandle.firstLine(pq.PQerrorMessage(conn).map { String(cString: $0) } ?? "")))
+            throw PostgresError.connectionFailure(
+                handle.redacted(PostgresHandle.firstLine(cString(pq.PQerrorMessage(conn)))))
         }
         self.handle = handle
         func text(_ value: UnsafeMutablePointer<CChar>?) -> String { value.map { String(cString: $0) } ?? "" }
@@ -113,22 +131,28 @@ public final class PostgresConnection: DatabaseConnection {
         try handle.run("SET client_encoding = 'UTF8'")
     }
 
-    /// The password `url` holds, if any (`PQconninfoParse` reads both forms; without libpq, the
-    /// `user:password@` of a URL or a `password=` keyword).
-    static func password(in url: String) -> String? {
-        guard LibPQ.isAvailable else { return passwordWithoutLibPQ(in: url) }
+    /// The value of `keyword` in `url` (either form), if given.
+    static func option(_ keyword: String, in url: String) -> String? {
+        guard LibPQ.isAvailable else { return nil }
         var error: UnsafeMutablePointer<CChar>?
         guard let options = pq.PQconninfoParse(url, &error) else {
             if let error { pq.PQfreemem(error) }
             return nil
         }
         defer { pq.PQconninfoFree(options) }
-        var option = options
-        while let keyword = option.pointee.keyword {
-            if String(cString: keyword) == "password", let value = option.pointee.val { return String(cString: value) }
-            option += 1
+        var entry = options
+        while let name = entry.pointee.keyword {
+            if String(cString: name) == keyword { return entry.pointee.val.map { String(cString: $0) } }
+            entry += 1
         }
         return nil
+    }
+
+    /// The password `url` holds, if any (`PQconninfoParse` reads both forms; without libpq, the
+    /// `user:password@` of a URL or a `password=` keyword).
+    static func password(in url: String) -> String? {
+        guard LibPQ.isAvailable else { return passwordWithoutLibPQ(in: url) }
+        return option("password", in: url)
     }
 
     private static func passwordWithoutLibPQ(in url: String) -> String? {
@@ -231,4 +255,12 @@ extension String {
     fileprivate func replacingSlashes() -> String {
         split(separator: "/", omittingEmptySubsequences: false).joined(separator: "%2F")
     }
+}
+
+/// `strings` as a NULL-terminated array of C strings, for `body`.
+private func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
+    let copies = strings.map { strdup($0) }
+    defer { for copy in copies { free(copy) } }
+    let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } } + [nil]
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

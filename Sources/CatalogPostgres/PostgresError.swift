@@ -19,6 +19,42 @@ public struct PostgresError: DatabaseError {
 
     public var backendCode: String { "SQLSTATE \(sqlState)" }
 
+    /// The error of a connection libpq could not make, from its message (libpq gives no SQLSTATE
+    /// before a session exists): the usual causes get a SQLSTATE and a hint saying what to do.
+    /// The server words its FATAL messages in its `lc_messages`; in another language than
+    /// English the message is kept as it is, with SQLSTATE 08006.
+    static func connectionFailure(_ text: String) -> PostgresError {
+        // "connection to server on socket "/run/.s.PGSQL.5432" failed: FATAL:  database "x" does not exist"
+        var message = text.replacingFirst("FATAL:  ", with: "")
+        let state: String
+        let hint: String
+        if message.contains("database \""), message.hasSuffix("does not exist") {
+            state = "3D000"
+            hint = "create it (catalog migrate creates a missing database; or createdb), or fix the URL's database name"
+        } else if message.contains("password authentication failed") || message.contains("no password supplied")
+            || message.contains("authentication failed")
+        {
+            state = "28P01"
+            hint = "check the user and password (in the URL, PGPASSWORD or ~/.pgpass)"
+        } else if message.contains("role \""), message.hasSuffix("does not exist") {
+            state = "28000"
+            hint = "connect as a role the server has (the URL's user, or PGUSER)"
+        } else if message.contains("no pg_hba.conf entry") {
+            state = "28000"
+            hint = "the server's pg_hba.conf does not let this user connect from here; ask its administrator"
+        } else if message.contains("Connection refused") || message.contains("No such file or directory")
+            || message.contains("could not translate host name") || message.contains("timeout expired")
+            || message.contains("Network is unreachable")
+        {
+            state = "08001"
+            hint = "is the server running there? check the URL's host and port (or PGHOST, PGPORT)"
+        } else {
+            return PostgresError(sqlState: "08006", message: message)
+        }
+        message += "; " + hint
+        return PostgresError(sqlState: state, message: message)
+    }
+
     public var description: String { "\(message) (\(backendCode))" }
 
     /// The backend-neutral kind of the SQLSTATE (PostgreSQL's appendix A).
@@ -43,5 +79,12 @@ public struct PostgresError: DatabaseError {
         case "58": return .io
         default: return .other
         }
+    }
+}
+
+extension String {
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        return String(self[..<range.lowerBound]) + replacement + String(self[range.upperBound...])
     }
 }

@@ -32,6 +32,37 @@ public struct PostgresMigrationDriver: MigrationDriver {
         }
     }
 
+    /// Creates the URL's database when the server says it does not exist, from the server's
+    /// maintenance database (`postgres`, else `template1`), as `createdb` does. Another process
+    /// creating it at the same moment is fine; a role without CREATEDB gets the server's refusal.
+    public func createIfMissing() throws {
+        do {
+            _ = try PostgresConnection(url: url)
+            return
+        } catch let error as PostgresError where error.sqlState == "3D000" {}
+        let maintenance: PostgresConnection
+        do {
+            maintenance = try PostgresConnection(url: url, database: "postgres")
+        } catch let error as PostgresError where error.sqlState == "3D000" {
+            maintenance = try PostgresConnection(url: url, database: "template1")
+        }
+        // libpq's default database is the user's name.
+        let name =
+            try PostgresConnection.option("dbname", in: url).flatMap { $0.isEmpty ? nil : $0 }
+            ?? getenv("PGDATABASE").map { String(cString: $0) }
+            ?? maintenance.fetchValue("SELECT current_user", as: String.self) ?? ""
+        do {
+            try maintenance.execute("CREATE DATABASE \(quoteIdentifier(name))")
+        } catch let error as PostgresError where error.sqlState == "42P04" {
+            // duplicate_database: created by someone else meanwhile.
+        } catch let error as PostgresError where error.sqlState == "42501" {
+            throw PostgresError(
+                sqlState: error.sqlState,
+                message: "cannot create the database \(name): \(error.message); create it first (createdb) "
+                    + "or connect as a role that may (CREATEDB)")
+        }
+    }
+
     /// The advisory lock's key: one per database and schema, the same in every catalog process.
     static let lockKeySQL = "SELECT hashtextextended('catalog:' || current_database() || ':' || current_schema(), 0)"
 

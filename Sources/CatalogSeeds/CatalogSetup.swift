@@ -26,6 +26,9 @@ public struct CatalogSetup {
     /// The backend's driver for the database.
     var driver: any MigrationDriver { DatabaseBackend.driver(for: databasePath) }
 
+    /// The database as messages show it (a PostgreSQL URL without its password).
+    var databaseName: String { DatabaseBackend.displayName(of: databasePath) }
+
     var migrator: Migrator {
         Migrator(driver: driver, migrations: migrations, lockTimeout: lockTimeout)
     }
@@ -37,9 +40,9 @@ public struct CatalogSetup {
     {
         let seeder = try files.map(Seeder.init(files:)) ?? Seeder(source: seeds)
         let driver = self.driver
-        guard driver.databaseExists() else { throw SeedSetupError.databaseMissing(databasePath) }
+        guard driver.databaseExists() else { throw SeedSetupError.databaseMissing(databaseName) }
         let pending = try migrator.status().filter { $0.state == .pending }.count
-        if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
+        if pending > 0 { throw SeedSetupError.pendingMigrations(database: databaseName, count: pending) }
         if options.dryRun {
             let db = try open(forWriting: false)
             return try seeder.seed(db, options: options, progress: progress)
@@ -51,7 +54,7 @@ public struct CatalogSetup {
             return try seeder.seed(db, options: options, progress: progress)
         } catch let error as any DatabaseError {
             if error.lockWaitMilliseconds != nil { throw SeedSetupError.busy(message: error.description) }
-            throw SeedSetupError.writeFailed(database: databasePath, message: error.description)
+            throw SeedSetupError.writeFailed(database: databaseName, message: error.description)
         }
     }
 
@@ -72,18 +75,22 @@ public struct CatalogSetup {
             do {
                 (migrated, seeded) = try setup()
             } catch {
-                // Half a setup must not pass for a catalog next time: remove what was created.
-                for suffix in ["", "-wal", "-shm", "-journal"] { FileSystem.remove(databasePath + suffix) }
+                // Half a setup must not pass for a catalog next time: remove what was created. (A
+                // PostgreSQL database is never created here: a missing one is an error, and each
+                // migration and the seed commit whole or not at all.)
+                if !DatabaseBackend.isPostgres(databasePath) {
+                    for suffix in ["", "-wal", "-shm", "-journal"] { FileSystem.remove(databasePath + suffix) }
+                }
                 throw error
             }
             let rows = seeded.tables.reduce(0) { $0 + $1.inserted }
             note(
-                "catalog: created \(databasePath) from \(Self.describe(migrations)) (\(migrated.migrations.count) migrations) "
+                "catalog: created \(databaseName) from \(Self.describe(migrations)) (\(migrated.migrations.count) migrations) "
                     + "and \(Self.describe(seeds)) (\(rows) rows)")
         }
         let db = try open(forWriting: false)
         let pending = try migrator.pendingVersions(in: db).count
-        if pending > 0 { throw SeedSetupError.pendingMigrations(database: databasePath, count: pending) }
+        if pending > 0 { throw SeedSetupError.pendingMigrations(database: databaseName, count: pending) }
         return db
     }
 
@@ -100,7 +107,7 @@ public struct CatalogSetup {
         } catch let error as DatabaseAccessError {
             throw error  // it names the database and what to do itself
         } catch let error as any DatabaseError {
-            throw SeedSetupError.database(path: databasePath, message: error.description)
+            throw SeedSetupError.database(path: databaseName, message: error.description)
         }
     }
 }

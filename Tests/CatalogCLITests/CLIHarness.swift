@@ -43,6 +43,8 @@ final class CLISandbox {
         }
         if migrations == .project {
             try FileManager.default.copyItem(atPath: Self.projectRoot + "/Seeds", toPath: root + "/Seeds")
+            try FileManager.default.copyItem(
+                atPath: Self.projectRoot + "/Migrations/postgresql", toPath: root + "/Migrations/postgresql")
         }
     }
 

@@ -408,6 +408,7 @@ public final class Migrator {
         -> T
     {
         if !creating && !driver.databaseExists() { throw MigrationError.databaseMissing(databasePath) }
+        if creating { try wrappingDatabaseErrors { try driver.createIfMissing() } }
         let lock = try driver.takeWriteLock(timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         return try wrappingDatabaseErrors {
