@@ -27,6 +27,11 @@ public protocol SQLDialect: Sendable {
     /// `term` as an ORDER BY or IN operand that compares ignoring the case of ASCII letters.
     func ignoringCase(_ term: String) -> String
 
+    /// The `ON CONFLICT (...)` target of a unique `column` (quoted), unique ignoring ASCII case
+    /// when `ignoringCase`: SQLite names the column (its UNIQUE constraint uses the column's
+    /// NOCASE collation), PostgreSQL the expression of its unique index.
+    func conflictTarget(_ column: String, ignoringCase: Bool) -> String
+
     /// The LIMIT/OFFSET clause, with a leading space, or "" for neither.
     func limitClause(limit: Int?, offset: Int?) -> String
 
@@ -36,6 +41,8 @@ public protocol SQLDialect: Sendable {
 }
 
 extension SQLDialect {
+    public func conflictTarget(_ column: String, ignoringCase: Bool) -> String { column }
+
     /// `"name"` with embedded quotes doubled: the SQL standard, which SQLite and PostgreSQL share.
     public func quoteIdentifier(_ name: String) -> String { CatalogDatabase.quoteIdentifier(name) }
 }

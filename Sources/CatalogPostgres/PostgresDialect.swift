@@ -32,6 +32,11 @@ public struct PostgresDialect: SQLDialect {
 
     public func ignoringCase(_ term: String) -> String { "lower((\(term)) COLLATE \"C\")" }
 
+    /// The unique indexes on names are on `lower(name COLLATE "C")`.
+    public func conflictTarget(_ column: String, ignoringCase: Bool) -> String {
+        ignoringCase ? "(\(self.ignoringCase(column)))" : column
+    }
+
     public func limitClause(limit: Int?, offset: Int?) -> String {
         (limit.map { " LIMIT \($0)" } ?? "") + (offset.map { " OFFSET \($0)" } ?? "")
     }

@@ -40,6 +40,31 @@ import Testing
         return (sandbox, CatalogQuery(db))
     }
 
+    /// `upsert` finds the row by its name ignoring ASCII case (the unique index's expression on
+    /// PostgreSQL), keeps its id, and updates the other columns; a non-ASCII case is a new name.
+    @Test func upsertMatchesNamesIgnoringASCIICaseAsOnSQLite() throws {
+        let (sandbox, _) = try catalog()
+        let db = sandbox.db
+        let paypal = try #require(try Company.filter(Column("name") == "PayPal").fetchOne(db))
+        var again = Company(name: "paypal")
+        try again.upsert(db)
+        #expect(again.id == paypal.id)
+        #expect(try db.fetchValue("SELECT count(*) FROM companies", as: Int64.self) == 3)
+        var flask = Framework(name: "FLASK", languageID: paypal.id!, firstReleaseYear: 2011)
+        flask.languageID = try #require(try Language.filter(Column("name") == "Python").fetchOne(db)?.id)
+        try flask.upsert(db)
+        #expect(
+            try db.fetchValue("SELECT first_release_year FROM frameworks WHERE name = 'Flask'", as: Int64.self) == 2011)
+        var alias = Alias<Company>(ownerID: paypal.id!, alias: "x")
+        try alias.upsert(db)
+        #expect(try db.fetchValue("SELECT count(*) FROM company_aliases", as: Int64.self) == 1)
+        var ecole = Company(name: "école")
+        try ecole.upsert(db)
+        var upper = Company(name: "École")
+        try upper.upsert(db)
+        #expect(upper.id != ecole.id)
+    }
+
     @Test func everyQuestionFormAnswersAsOnSQLite() throws {
         // The sandbox keeps the schema alive while the query runs.
         let (sandbox, query) = try catalog()

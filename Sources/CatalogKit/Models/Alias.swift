@@ -24,6 +24,7 @@ public struct Alias<Owner: AliasOwner>: FetchableRecord, PersistableRecord, Hash
     public static var databaseTableName: String { Owner.aliasTable }
     public static var databaseColumns: [String] { ["id", Owner.aliasForeignKey, "alias"] }
     public static var naturalKey: [String] { ["alias"] }
+    public static var naturalKeyIgnoresCase: Bool { true }
     public static var defaultOrdering: [SQLOrdering] { [Column("alias").ascIgnoringCase] }
 
     public init(row: Row) throws {

@@ -44,6 +44,7 @@ public struct Framework: FetchableRecord, PersistableRecord, Hashable, Sendable 
         "description",
     ]
     public static let naturalKey = ["name"]
+    public static let naturalKeyIgnoresCase = true
     public static let defaultOrdering = [Column("name").ascIgnoringCase]
 
     public init(row: Row) throws {

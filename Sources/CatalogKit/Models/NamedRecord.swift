@@ -11,6 +11,7 @@ public protocol NamedRecord: FetchableRecord, PersistableRecord, Hashable, Senda
 extension NamedRecord {
     public static var databaseColumns: [String] { ["id", "name"] }
     public static var naturalKey: [String] { ["name"] }
+    public static var naturalKeyIgnoresCase: Bool { true }
     public static var defaultOrdering: [SQLOrdering] { [Column("name").ascIgnoringCase] }
 
     public init(row: Row) throws {

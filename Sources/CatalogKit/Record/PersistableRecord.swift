@@ -87,6 +87,12 @@ public protocol PersistableRecord: TableRecord {
     func encode(to row: inout PersistenceRow)
     /// The columns that identify a record in the world (a UNIQUE constraint), for `upsert`.
     static var naturalKey: [String] { get }
+    /// True when the natural key is unique ignoring ASCII case (a name), as the catalog's are.
+    static var naturalKeyIgnoresCase: Bool { get }
+}
+
+extension PersistableRecord {
+    public static var naturalKeyIgnoresCase: Bool { false }
 }
 
 /// A persistence operation that could not be carried out.
@@ -191,15 +197,19 @@ extension PersistableRecord {
         let columns = Self.persistenceColumns
         let updated = columns.filter { !Self.naturalKey.contains($0) }
         let key = context.quote(Self.naturalKey[0])
-        // With nothing else to update, a no-op assignment still makes RETURNING yield the id.
+        // With nothing else to update, a no-op assignment still makes RETURNING yield the id (the
+        // stored row's key, qualified: PostgreSQL would not know it from `excluded`'s).
         let assignments =
             updated.isEmpty
-            ? "\(key) = \(key)"
+            ? "\(key) = \(context.quote(Self.databaseTableName)).\(key)"
             : updated.map { "\(context.quote($0)) = excluded.\(context.quote($0))" }.joined(separator: ", ")
+        let conflictTarget = Self.naturalKey.map {
+            db.dialect.conflictTarget(context.quote($0), ignoringCase: Self.naturalKeyIgnoresCase)
+        }.joined(separator: ", ")
         let sql =
             "INSERT INTO \(context.quote(Self.databaseTableName)) (\(columns.map { context.quote($0) }.joined(separator: ", "))) "
             + "VALUES (\(columns.map { _ in context.bind(.null) }.joined(separator: ", "))) "
-            + "ON CONFLICT (\(Self.naturalKey.map { context.quote($0) }.joined(separator: ", "))) DO UPDATE SET \(assignments) "
+            + "ON CONFLICT (\(conflictTarget)) DO UPDATE SET \(assignments) "
             + "RETURNING \(context.quote("id"))"
         id = try db.cachedStatement(sql: sql).fetchOne(try persistenceValues())?.get(0, as: Int64.self)
     }
