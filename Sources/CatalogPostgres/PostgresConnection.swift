@@ -108,9 +108,11 @@ public final class PostgresConnection: DatabaseConnection {
         try LibPQ.load()
         connectionString = url
         let password = Self.password(in: url)
-        // The URL is expanded as a connection string; a later dbname overrides its database.
-        let keywords = database == nil ? ["dbname"] : ["dbname", "dbname"]
-        let values = database.map { [url, $0] } ?? [url]
+        // The URL is expanded as a connection string; a later dbname overrides its database. The
+        // server shows `catalog` as the program (pg_stat_activity, lock holders) unless the URL
+        // names another.
+        let keywords = ["dbname", "fallback_application_name"] + (database == nil ? [] : ["dbname"])
+        let values = [url, "catalog"] + (database.map { [$0] } ?? [])
         let connection = withCStrings(keywords) { keywords in
             withCStrings(values) { values in pq.PQconnectdbParams(keywords, values, 1) }
         }

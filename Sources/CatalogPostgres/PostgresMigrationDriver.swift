@@ -80,16 +80,27 @@ public struct PostgresMigrationDriver: MigrationDriver {
                 return AdvisoryLock(db: db, key: key)
             }
             if clock.now >= deadline {
-                let pid = try? db.fetchValue(
-                    """
-                    SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
-                    AND ((classid::bigint << 32) | objid::bigint) = $1
-                    """, [.integer(key)], as: Int64.self)
-                throw WriteLockError.timedOut(
-                    seconds: timeout, holder: pid.flatMap { $0 }.map { LockHolder(pid: Int32($0)) })
+                throw WriteLockError.timedOut(seconds: timeout, holder: try? Self.holder(of: key, db))
             }
             usleep(50_000)
         }
+    }
+
+    /// The session holding the advisory lock `key`: its server process, the program
+    /// (`application_name`; catalog's connections say `catalog`) and where it connected from.
+    static func holder(of key: Int64, _ db: PostgresConnection) throws -> LockHolder? {
+        let row = try db.fetchOne(
+            """
+            SELECT l.pid, a.application_name, host(a.client_addr),
+                   to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1
+            """, [.integer(key)])
+        guard let row, let pid = row.get(0, as: Int64.self) else { return nil }
+        let program = row.get(1, as: String.self).flatMap { $0.isEmpty ? nil : $0 } ?? "a client"
+        let from = row.get(2, as: String.self).map { "from \($0)" } ?? "over a local socket"
+        return LockHolder(
+            pid: Int32(truncatingIfNeeded: pid), command: "server session of \(program) \(from)", since: row.get(3))
     }
 
     public func openForWriting(

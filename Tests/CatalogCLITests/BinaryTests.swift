@@ -24,6 +24,9 @@ import Testing
         for library in Self.foundationLibraries {
             #expect(!loaded.stderr.contains("/\(library)"), "catalog loads \(library)")
         }
+        // libpq and its two dozen libraries are loaded only for a postgres:// URL (dlopen).
+        #expect(!dynamic.stdout.contains("[libpq.so"), "catalog links libpq")
+        #expect(!loaded.stderr.contains("/libpq.so"), "catalog --version loads libpq")
     }
 
     @Test func aCopiedBinaryAnswersFromAnyFolderWithOneDatabase() throws {

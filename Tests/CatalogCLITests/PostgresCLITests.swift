@@ -317,4 +317,43 @@ final class PostgresTestDatabase {
         #expect(rails.exitCode == 0, "\(rails.stderr)")
         #expect(!sandbox.exists("db/development.sqlite3"))
     }
+
+    @Test func controlCCancelsTheServersStatement() throws {
+        let (sandbox, pg) = try setUpBoth()
+        let start = ContinuousClock().now
+        let running = try sandbox.start(["sql", "--database", pg.url, "SELECT pg_sleep(30)"])
+        // Wait until the server runs it, then press Ctrl-C.
+        let admin = try pg.connect()
+        var waited = 0
+        while try admin.fetchValue(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'",
+            as: Int64.self) == 0 && waited < 200
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 1
+        }
+        running.interrupt()
+        let result = running.wait()
+        #expect(result.exitCode == 1)
+        #expect(result.stderr == "error: statement 1 was interrupted\n")
+        #expect(ContinuousClock().now - start < .seconds(20))
+    }
+
+    @Test func aHeldLockIsWaitedForThenNamedWithItsHolder() throws {
+        let sandbox = try CLISandbox(.project)
+        let pg = try PostgresTestDatabase()
+        try sandbox.succeed(["migrate", "--database", pg.url, "--step", "1"])
+        do {
+            let holder = try PostgresMigrationDriver(url: pg.url).writeLock(timeout: 1)
+            let blocked = try sandbox.run(["migrate", "--lock-timeout", "0.5", "--database", pg.url])
+            #expect(blocked.exitCode == 1)
+            #expect(blocked.stderr.contains("--lock-timeout"), "\(blocked.stderr)")
+            #expect(blocked.stderr.contains("server session of catalog over a local socket"), "\(blocked.stderr)")
+            #expect(blocked.stderr.split(separator: "\n").count == 1, "\(blocked.stderr)")
+            #expect(try pg.values("SELECT count(*) FROM schema_migrations") == ["1"])
+            withExtendedLifetime(holder) {}
+        }
+        try sandbox.succeed(["migrate", "--database", pg.url])
+        #expect(try pg.values("SELECT count(*) FROM schema_migrations") == ["7"])
+    }
 }
