@@ -52,6 +52,23 @@ for folder in "$work/empty/one" "$work/empty/two"; do
     [ -z "$(ls -A "$folder")" ] || fail "catalog wrote into $folder: $(ls -A "$folder")"
 done
 
+# The static binary loads libpq on demand (dlopen): with a server (scripts/with-postgres.sh sets
+# CATALOG_TEST_POSTGRES), it creates a database there, migrates and seeds it, and answers.
+if [ -n "${CATALOG_TEST_POSTGRES:-}" ]; then
+    declare -A pg
+    for pair in $CATALOG_TEST_POSTGRES; do pg[${pair%%=*}]=${pair#*=}; done
+    url="postgresql://${pg[user]}@/catalog_install_$$?host=${pg[host]}&port=${pg[port]}"
+    (cd "$work/empty/one" && env -i HOME="$work/home" PATH=/usr/bin:/bin "$prefix/bin/catalog" setup --database "$url") \
+        >"$work/stdout" 2>"$work/stderr" || fail "catalog setup on PostgreSQL failed: $(cat "$work/stderr")"
+    answer=$(cd "$work/empty/one" && env -i HOME="$work/home" PATH=/usr/bin:/bin "$prefix/bin/catalog" \
+        query --company PayPal --database "$url" 2>"$work/stderr") ||
+        fail "catalog query on PostgreSQL failed: $(cat "$work/stderr")"
+    [ "$answer" = "$first" ] || fail "PostgreSQL answered differently: $answer"
+    echo "test-install: the installed catalog answers from PostgreSQL as from SQLite"
+elif [ -n "${CATALOG_REQUIRE_POSTGRES:-}" ]; then
+    fail "CATALOG_REQUIRE_POSTGRES is set but no server is: run through scripts/with-postgres.sh"
+fi
+
 # DESTDIR stages the same tree under another root.
 make install PREFIX=/usr/local DESTDIR="$work/stage" >/dev/null
 [ -x "$work/stage/usr/local/bin/catalog" ] || fail "DESTDIR was not honoured"

@@ -10,12 +10,14 @@ import CatalogSeeds
 struct Catalog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
-        abstract: "Keep a catalog of backend web frameworks in SQLite: migrate its schema and answer questions.",
+        abstract:
+            "Keep a catalog of backend web frameworks in SQLite or PostgreSQL: migrate its schema and answer questions.",
         discussion: """
             The catalog's own migrations and seeds are built in. In a project folder (one holding a \
             Migrations/ folder, found from the working directory upwards) its Migrations/ and Seeds/ \
             are used instead, with the database catalog.sqlite3 beside them. Elsewhere the database is \
-            $XDG_DATA_HOME/catalog/catalog.sqlite3 (~/.local/share/catalog/catalog.sqlite3).
+            $XDG_DATA_HOME/catalog/catalog.sqlite3 (~/.local/share/catalog/catalog.sqlite3). On a \
+            PostgreSQL server, pass its postgres:// URL as --database (or CATALOG_DATABASE).
             """,
         version: CatalogCLI.version,
         subcommands: [

@@ -6,8 +6,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The SQLite database file, as a path or sqlite:PATH (default: $CATALOG_DATABASE, else catalog.sqlite3 in a project folder, else $XDG_DATA_HOME/catalog/catalog.sqlite3).",
-            valueName: "path"),
+            "The database: a SQLite file, as a path or sqlite:PATH, or a postgres:// URL (default: $CATALOG_DATABASE, else a postgres:// $DATABASE_URL, else catalog.sqlite3 in a project folder, else $XDG_DATA_HOME/catalog/catalog.sqlite3).",
+            valueName: "path|url"),
         completion: .file())
     var database: String?
 

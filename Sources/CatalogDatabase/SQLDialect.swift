@@ -28,8 +28,8 @@ public protocol SQLDialect: Sendable {
     func ignoringCase(_ term: String) -> String
 
     /// The `ON CONFLICT (...)` target of a unique `column` (quoted), unique ignoring ASCII case
-    /// when `ignoringCase`: SQLite names the column (its UNIQUE constraint uses the column's
-    /// NOCASE collation), PostgreSQL the expression of its unique index.
+    /// when `ignoringCase`: SQLite names the column (its UNIQUE constraint compares with the
+    /// column's case-insensitive collation), PostgreSQL the expression of its unique index.
     func conflictTarget(_ column: String, ignoringCase: Bool) -> String
 
     /// The LIMIT/OFFSET clause, with a leading space, or "" for neither.

@@ -6,14 +6,15 @@ import Testing
         #expect(result.exitCode == 0)
         #expect(
             result.stdout == """
-                OVERVIEW: Keep a catalog of backend web frameworks in SQLite: migrate its
-                schema and answer questions.
+                OVERVIEW: Keep a catalog of backend web frameworks in SQLite or PostgreSQL:
+                migrate its schema and answer questions.
 
                 The catalog's own migrations and seeds are built in. In a project folder (one
                 holding a Migrations/ folder, found from the working directory upwards) its
                 Migrations/ and Seeds/ are used instead, with the database catalog.sqlite3
                 beside them. Elsewhere the database is $XDG_DATA_HOME/catalog/catalog.sqlite3
-                (~/.local/share/catalog/catalog.sqlite3).
+                (~/.local/share/catalog/catalog.sqlite3). On a PostgreSQL server, pass its
+                postgres:// URL as --database (or CATALOG_DATABASE).
 
                 USAGE: catalog <subcommand>
 
@@ -51,7 +52,7 @@ import Testing
         #expect(result.exitCode == 0)
         #expect(result.stdout.hasPrefix("OVERVIEW: "))
         #expect(result.stdout.contains("USAGE: catalog \(name)"))
-        #expect(result.stdout.contains("--database <path>"))
+        #expect(result.stdout.contains("--database <path|url>"))
         #expect(result.stderr == "")
     }
 

@@ -41,5 +41,18 @@ import Testing
             let allowed = path == "CatalogKit/Backends.swift" || path.hasPrefix("CatalogSQLite/")
             #expect(allowed, "\(path) imports the SQLite backend")
         }
+        for (path, text) in try swiftSources() where text.contains("import CatalogPostgres") {
+            let allowed = path == "CatalogKit/Backends.swift" || path.hasPrefix("CatalogPostgres/")
+            #expect(allowed, "\(path) imports the PostgreSQL backend")
+        }
+    }
+
+    /// libpq is reached only through the function table loaded with dlopen (`pq.PQ...`): a
+    /// direct call would need libpq at link time, and the static release binary cannot have it.
+    @Test func libpqIsCalledOnlyThroughTheLoadedTable() throws {
+        for (path, text) in try swiftSources() where path.hasPrefix("CatalogPostgres/") {
+            let direct = text.matches(of: /(^|[^.\w])PQ[a-z]\w*\(/.anchorsMatchLineEndings())
+            #expect(direct.isEmpty, "\(path) calls libpq directly: \(direct.map { String($0.output.0) })")
+        }
     }
 }
