@@ -187,7 +187,7 @@ public struct PostgresMigrationDriver: MigrationDriver {
 
     public func dryRunPreamble(databaseExists: Bool, ledgerExists: Bool) -> [String] {
         var lines: [String] = []
-        if !databaseExists { lines.append("-- the database does not exist yet; create it first (createdb)") }
+        if !databaseExists { lines.append("-- the database does not exist yet; it would be created (CREATE DATABASE)") }
         if !ledgerExists || !databaseExists { lines.append(ledgerCreateSQL + ";") }
         return lines
     }
