@@ -136,7 +136,8 @@ public protocol MigrationDriver: Sendable {
     var commitTransaction: String { get }
     /// Statements run after the transaction ends, committed or not.
     var afterTransaction: [String] { get }
-    /// The statement that lists foreign-key violations, as a dry run prints it.
+    /// The statement that lists foreign-key violations, as a dry run prints it ("" when the
+    /// database checks them itself at each statement: nothing is printed).
     var foreignKeyCheckSQL: String { get }
     /// The foreign-key violations in the database (at most one when `firstOnly`).
     func foreignKeyViolations(_ db: any DatabaseConnection, firstOnly: Bool) throws -> [ForeignKeyViolation]

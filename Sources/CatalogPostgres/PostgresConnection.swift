@@ -13,6 +13,8 @@ final class PostgresHandle {
     /// The password given to connect, removed from every message.
     let password: String?
     private var nextStatement = 0
+    /// How many times the unnamed statement was prepared (see `PostgresStatement`).
+    var unnamedUses = 0
 
     init(conn: OpaquePointer, password: String?) {
         self.conn = conn
@@ -58,6 +60,14 @@ final class PostgresHandle {
     static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: true).first ?? "")
             .trimmingSpaces()
+    }
+
+    /// The rows `result` changed: the count of its command tag, for commands that change rows (a
+    /// SELECT's tag counts the rows it returned).
+    static func changes(of result: OpaquePointer?) -> Int {
+        let tag = cString(pq.PQcmdStatus(result))
+        let changing = ["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"].contains { tag.hasPrefix($0) }
+        return changing ? Int(cString(pq.PQcmdTuples(result))) ?? 0 : 0
     }
 
     /// Runs `sql` (no parameters, no rows wanted) with the simple protocol.
@@ -111,8 +121,15 @@ public final class PostgresConnection: DatabaseConnection {
         // The URL is expanded as a connection string; a later dbname overrides its database. The
         // server shows `catalog` as the program (pg_stat_activity, lock holders) unless the URL
         // names another.
-        let keywords = ["dbname", "fallback_application_name"] + (database == nil ? [] : ["dbname"])
-        let values = [url, "catalog"] + (database.map { [$0] } ?? [])
+        // A server that does not answer is given up after 10 s (libpq would wait as long as TCP
+        // does, minutes) unless the URL or PGCONNECT_TIMEOUT says otherwise: it comes before the
+        // URL, so the URL's own value wins.
+        let timeout = getenv("PGCONNECT_TIMEOUT") == nil ? [("connect_timeout", "10")] : []
+        let settings =
+            timeout + [("dbname", url), ("fallback_application_name", "catalog")]
+            + (database.map { [("dbname", $0)] } ?? [])
+        let keywords = settings.map(\.0)
+        let values = settings.map(\.1)
         let connection = withCStrings(keywords) { keywords in
             withCStrings(values) { values in pq.PQconnectdbParams(keywords, values, 1) }
         }
@@ -193,12 +210,24 @@ public final class PostgresConnection: DatabaseConnection {
 
     public func forEachStatement(in script: String, _ body: (PostgresStatement, Int) throws -> Void) throws {
         for piece in PostgresScript.statements(in: script) {
-            try body(try PostgresStatement(connection: self, sql: piece.text, offset: piece.offset), piece.offset)
+            try body(
+                try PostgresStatement(connection: self, sql: piece.text, offset: piece.offset, once: true), piece.offset
+            )
         }
     }
 
+    /// Runs each statement of `script` with the simple protocol: one round trip each, where a
+    /// prepared statement takes three.
     public func execute(_ script: String) throws {
-        try forEachStatement(in: script) { statement, _ in try statement.execute() }
+        for piece in PostgresScript.statements(in: script) {
+            let result = pq.PQexec(handle.conn, piece.text)
+            defer { pq.PQclear(result) }
+            let status = pq.PQresultStatus(result)
+            guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+                throw handle.error(result, sql: piece.text, offset: piece.offset)
+            }
+            lastChanges = PostgresHandle.changes(of: result)
+        }
     }
 
     func recordChanges(_ count: Int) { lastChanges = count }

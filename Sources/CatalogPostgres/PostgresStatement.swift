@@ -24,17 +24,19 @@ public final class PostgresStatement: PreparedStatement {
     private var rowCount = 0
     private var types: [UInt32] = []
 
-    init(connection: PostgresConnection, sql: String, offset: Int = 0) throws {
+    /// The unnamed statement's use this statement prepared (`once`), or nil for a named one.
+    private var unnamedUse: Int?
+
+    /// Prepares `sql`. A statement run `once` (a script's) is the server's unnamed statement,
+    /// which needs no DEALLOCATE round trip afterwards; it is prepared again should another
+    /// statement have taken the unnamed slot before it runs.
+    init(connection: PostgresConnection, sql: String, offset: Int = 0, once: Bool = false) throws {
         handle = connection.handle
         self.connection = connection
         self.sql = sql
         self.offset = offset
-        name = handle.newStatementName()
-        let prepared = pq.PQprepare(handle.conn, name, sql, 0, nil)
-        defer { pq.PQclear(prepared) }
-        guard pq.PQresultStatus(prepared) == PGRES_COMMAND_OK else {
-            throw handle.error(prepared, sql: sql, offset: offset)
-        }
+        name = once ? "" : handle.newStatementName()
+        unnamedUse = try Self.prepare(sql, as: name, offset: offset, on: handle)
         let described = pq.PQdescribePrepared(handle.conn, name)
         defer { pq.PQclear(described) }
         guard pq.PQresultStatus(described) == PGRES_COMMAND_OK else {
@@ -44,10 +46,23 @@ public final class PostgresStatement: PreparedStatement {
         columnNames = (0..<pq.PQnfields(described)).map { cString(pq.PQfname(described, $0)) }
     }
 
+    /// Prepares `sql` as `name` on the server; returns the unnamed statement's new use count when
+    /// `name` is empty (the unnamed statement).
+    private static func prepare(_ sql: String, as name: String, offset: Int, on handle: PostgresHandle) throws -> Int? {
+        let prepared = pq.PQprepare(handle.conn, name, sql, 0, nil)
+        defer { pq.PQclear(prepared) }
+        guard pq.PQresultStatus(prepared) == PGRES_COMMAND_OK else {
+            throw handle.error(prepared, sql: sql, offset: offset)
+        }
+        guard name.isEmpty else { return nil }
+        handle.unnamedUses += 1
+        return handle.unnamedUses
+    }
+
     deinit {
         if let result { pq.PQclear(result) }
         // In a failed transaction this fails; the name then lives until the session ends.
-        try? handle.run("DEALLOCATE \(name)")
+        if !name.isEmpty { try? handle.run("DEALLOCATE \(name)") }
     }
 
     public func bind(_ values: [DatabaseValue]) throws {
@@ -105,6 +120,9 @@ public final class PostgresStatement: PreparedStatement {
             lengths.append(Int32(bytes.count))
             formats.append(format)
         }
+        if let use = unnamedUse, use != handle.unnamedUses {
+            unnamedUse = try Self.prepare(sql, as: name, offset: offset, on: handle)
+        }
         let executed = pq.PQexecPrepared(handle.conn, name, Int32(parameters.count), pointers, lengths, formats, 0)
         let status = pq.PQresultStatus(executed)
         guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
@@ -115,11 +133,7 @@ public final class PostgresStatement: PreparedStatement {
         result = executed
         rowCount = status == PGRES_TUPLES_OK ? Int(pq.PQntuples(executed)) : 0
         types = (0..<pq.PQnfields(executed)).map { pq.PQftype(executed, $0) }
-        // Rows changed: the count of the command tag, for commands that change rows (a SELECT's
-        // tag counts the rows it returned).
-        let tag = cString(pq.PQcmdStatus(executed))
-        let changing = ["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"].contains { tag.hasPrefix($0) }
-        connection?.recordChanges(changing ? Int(cString(pq.PQcmdTuples(executed))) ?? 0 : 0)
+        connection?.recordChanges(PostgresHandle.changes(of: executed))
     }
 
     /// Type OIDs (`pg_type`) read as something other than text.

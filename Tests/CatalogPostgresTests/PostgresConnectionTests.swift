@@ -67,6 +67,24 @@ import Testing
         #expect(try sandbox.db.fetchValue("SELECT f()", as: Int64.self) == 1)
     }
 
+    /// A script's statements share the server's unnamed statement (no DEALLOCATE round trip); one
+    /// kept past the next is prepared again, so it never runs another statement's SQL.
+    @Test func scriptStatementsKeptPastTheNextStillRunTheirOwnSQL() throws {
+        let sandbox = try PostgresSandbox()
+        var kept: [PostgresStatement] = []
+        try sandbox.db.forEachStatement(in: "SELECT 1 AS one; SELECT 'two' AS two") { statement, _ in
+            kept.append(statement)
+        }
+        #expect(try kept[0].fetchOne()?.get(0, as: Int64.self) == 1)
+        #expect(try kept[1].fetchOne()?.get(0, as: String.self) == "two")
+        #expect(try kept[0].fetchOne()?.get(0, as: Int64.self) == 1)
+        #expect(kept.map(\.columnNames) == [["one"], ["two"]])
+        // execute() runs each statement once (simple protocol) and counts changed rows.
+        try sandbox.db.execute("CREATE TABLE t (x bigint); INSERT INTO t VALUES (1), (2), (3)")
+        #expect(sandbox.db.changes == 3)
+        #expect(throws: PostgresError.self) { try sandbox.db.execute("SELECT 1; SELECT nope") }
+    }
+
     @Test func errorsCarryTheKindTheStateAndTheByteOffset() throws {
         let sandbox = try PostgresSandbox()
         try sandbox.db.execute("CREATE TABLE t (name text UNIQUE)")

@@ -208,14 +208,18 @@ final class DryRunStepRunner: StepRunner {
     }
 
     func foreignKeyViolations() throws -> Set<ForeignKeyViolation> {
-        lines.append(driver.foreignKeyCheckSQL + ";  -- violations already present are remembered, not blamed")
+        if !driver.foreignKeyCheckSQL.isEmpty {
+            lines.append(driver.foreignKeyCheckSQL + ";  -- violations already present are remembered, not blamed")
+        }
         return []
     }
 
     func checkForeignKeys(
         of migration: Migration, direction: MigrationDirection, existing: Set<ForeignKeyViolation>
     ) throws {
-        lines.append(driver.foreignKeyCheckSQL + ";  -- any new row fails the migration")
+        if !driver.foreignKeyCheckSQL.isEmpty {
+            lines.append(driver.foreignKeyCheckSQL + ";  -- any new row fails the migration")
+        }
     }
 
     func ledger(_ sql: String, _ values: [DatabaseValue], note: String) throws {
