@@ -56,11 +56,11 @@ struct GeneratedCatalog {
         try Self.writeJSON(directory + "/companies.json", ["companies": companies])
         try Self.writeJSON(directory + "/frameworks.json", ["frameworks": frameworks])
         var links = "framework,company\n"
+        // Four frameworks per company: 12,000 links, above the loader's bulk threshold.
         for index in kept {
-            let first = index * 7 % 60
-            let second = (index * 13 + 1) % 60
-            links += "Framework \(first),Company \(index)\n"
-            if second != first { links += "Framework \(second),Company \(index)\n" }
+            for framework in Set([index * 7 % 60, (index * 13 + 1) % 60, (index * 17 + 2) % 60, (index + 3) % 60]) {
+                links += "Framework \(framework),Company \(index)\n"
+            }
         }
         try links.write(toFile: directory + "/framework_companies.csv", atomically: true, encoding: .utf8)
     }
@@ -157,7 +157,7 @@ func catalogRows(_ db: any DatabaseConnection) throws -> [[UInt8]] {
         #expect(
             liteSummary.tables.first { $0.table == "companies" }?.inserted == 3_000
                 + GeneratedCatalog.hostileCompanies.count)
-        #expect(liteSummary.tables.first { $0.table == "framework_companies" }?.inserted ?? 0 > 5_000)
+        #expect(liteSummary.tables.first { $0.table == "framework_companies" }?.inserted ?? 0 > SeedPlan.bulkThreshold)
         #expect(String(describing: copySummary.tables) == String(describing: liteSummary.tables))
         #expect(String(describing: rowSummary.tables) == String(describing: liteSummary.tables))
         let liteRows = try catalogRows(lite)
@@ -193,6 +193,19 @@ func catalogRows(_ db: any DatabaseConnection) throws -> [[UInt8]] {
         #expect(try catalogRows(copied.db) == prunedRows)
     }
 
+    /// A trigger that refuses to link `Company 3299` (revision 1's last company).
+    static let refuseLastCompany = """
+        CREATE OR REPLACE FUNCTION refuse_last_company() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT name FROM companies WHERE id = NEW.company_id) = 'Company 3299' THEN
+                RAISE EXCEPTION 'Company 3299 may not be linked' USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_last_company BEFORE INSERT ON framework_companies
+            FOR EACH ROW EXECUTE FUNCTION refuse_last_company();
+        """
+
     @Test func aSeedThatFailsLateLeavesTheDatabaseExactlyAsBefore() throws {
         let first = try GeneratedCatalog()
         defer { first.remove() }
@@ -200,23 +213,20 @@ func catalogRows(_ db: any DatabaseConnection) throws -> [[UInt8]] {
         defer { second.remove() }
         let sandbox = try PostgresSandbox()
         try sandbox.migrateCatalog()
+        let empty = try catalogRows(sandbox.db)
+        try sandbox.db.execute(Self.refuseLastCompany)
+        // A first load that fails in its last COPY leaves the catalog empty.
+        #expect(throws: PostgresError.self) { try second.seeder.seed(sandbox.db) }
+        #expect(try catalogRows(sandbox.db) == empty)
+        #expect(try sandbox.db.fetchValue("SELECT count(*) FROM companies", as: Int64.self) == 0)
+        try sandbox.db.execute("DROP TRIGGER refuse_last_company ON framework_companies")
+
         _ = try first.seeder.seed(sandbox.db)
         let before = try catalogRows(sandbox.db)
 
         // The last company of revision 1 may not be linked: found in the last COPY, after every
         // record, alias and the other links were written in the same transaction.
-        try sandbox.db.execute(
-            """
-            CREATE FUNCTION refuse_last_company() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF (SELECT name FROM companies WHERE id = NEW.company_id) = 'Company 3299' THEN
-                    RAISE EXCEPTION 'Company 3299 may not be linked' USING ERRCODE = 'check_violation';
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER refuse_last_company BEFORE INSERT ON framework_companies
-                FOR EACH ROW EXECUTE FUNCTION refuse_last_company();
-            """)
+        try sandbox.db.execute(Self.refuseLastCompany)
         let error = #expect(throws: PostgresError.self) {
             try second.seeder.seed(sandbox.db, options: Seeder.Options(prune: true))
         }
