@@ -123,6 +123,39 @@ public protocol DatabaseConnection<Statement>: AnyObject {
     /// Runs `body`, which inserts many rows into `table`, inside the caller's transaction, with
     /// the table's secondary indexes built once afterwards where the backend gains from it.
     func deferringIndexes<T>(of table: String, _ body: () throws -> T) throws -> T
+
+    /// True when `copyRows` writes many rows much faster than a prepared insert per row: a server
+    /// backend, where each statement is a round trip (PostgreSQL's `COPY`). False where inserting
+    /// row by row is already the fast path (SQLite, in process); the default.
+    var prefersBulkCopy: Bool { get }
+    /// Writes `count` new rows into `columns` of `table`, inside the caller's transaction.
+    /// `row(index, &values)` sets the values of row `index`, one per column in order (`values` is
+    /// reused from row to row, so a row costs no array of its own).
+    ///
+    /// ```swift
+    /// try db.copyRows(into: "companies", columns: ["id", "name"], count: names.count) { index, values in
+    ///     values[0] = .integer(ids[index])
+    ///     values[1] = .text(names[index])
+    /// }
+    /// ```
+    ///
+    /// A row that breaks a constraint fails the call with the constraint error; rows already
+    /// written stay until the caller's transaction rolls back. An error thrown by `row` stops the
+    /// copy and is rethrown as it is. The default runs one cached `INSERT` per row; PostgreSQL
+    /// streams `COPY ... FROM STDIN`.
+    func copyRows(
+        into table: String, columns: [String], count: Int,
+        _ row: (_ index: Int, _ values: inout [DatabaseValue]) throws -> Void
+    ) throws
+    /// `count` ids for new rows of `table` (an integer primary key named `id`), ascending, that the
+    /// database will not hand out itself afterwards: rows written with them (`copyRows` with an
+    /// `id` column) are what inserts without ids would have made, and their ids are known before
+    /// anything that refers to them is written.
+    ///
+    /// The default returns the ids after the largest stored one, what SQLite gives a table without
+    /// `AUTOINCREMENT`; that holds only inside a write transaction. PostgreSQL takes them from the
+    /// column's identity sequence.
+    func reserveIDs(_ count: Int, in table: String) throws -> [Int64]
 }
 
 extension DatabaseConnection {

@@ -279,6 +279,10 @@ public final class PostgresConnection: DatabaseConnection {
     public func bulkLoad<T>(rows: Int, _ body: () throws -> T) throws -> T { try body() }
 
     public func deferringIndexes<T>(of table: String, _ body: () throws -> T) throws -> T { try body() }
+
+    /// Every row is a round trip to the server, so many rows go through `COPY` (`copyRows`).
+    /// Set it to false to have the seed loader write row by row, as before (to compare the two).
+    public var prefersBulkCopy = true
 }
 
 extension String {

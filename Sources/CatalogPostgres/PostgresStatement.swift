@@ -103,10 +103,7 @@ public final class PostgresStatement: PreparedStatement {
                 formats.append(0)
                 continue
             case .integer(let int): bytes = Array(String(int).utf8)
-            case .real(let double):
-                let text =
-                    double.isNaN ? "NaN" : double.isInfinite ? (double < 0 ? "-Infinity" : "Infinity") : "\(double)"
-                bytes = Array(text.utf8)
+            case .real(let double): bytes = Array(postgresText(double).utf8)
             case .text(let text): bytes = Array(text.utf8)
             case .blob(let blob):
                 bytes = blob

@@ -232,25 +232,29 @@ struct SeedPlan {
         }
 
         var frameworkIDs: [Int64] = []
-        frameworkIDs.reserveCapacity(catalog.frameworks.count)
-        for entry in catalog.frameworks {
-            let key = NameKey(entry.name.value)
-            guard let languageID = languageIDsByKey[entry.language] else {
-                throw SeedSetupError.inconsistent(entry.name.value)
+        if db.prefersBulkCopy {
+            frameworkIDs = try copyFrameworks(languageIDsByKey, db, step)
+        } else {
+            frameworkIDs.reserveCapacity(catalog.frameworks.count)
+            for entry in catalog.frameworks {
+                let key = NameKey(entry.name.value)
+                guard let languageID = languageIDsByKey[entry.language] else {
+                    throw SeedSetupError.inconsistent(entry.name.value)
+                }
+                var framework = Framework(
+                    id: frameworks[key]?.id, name: entry.name.value, languageID: languageID,
+                    firstReleaseYear: entry.released, architecturePattern: entry.architecture,
+                    isOpenSource: entry.openSource, kind: Framework.Kind(rawValue: entry.kind) ?? .fullStack,
+                    description: entry.description)
+                switch frameworkChange(entry) {
+                case .insert: try framework.insert(db)
+                case .update: try framework.update(db)
+                case .none: break
+                }
+                guard let id = framework.id else { throw SeedSetupError.inconsistent(entry.name.value) }
+                frameworkIDs.append(id)
+                step()
             }
-            var framework = Framework(
-                id: frameworks[key]?.id, name: entry.name.value, languageID: languageID,
-                firstReleaseYear: entry.released, architecturePattern: entry.architecture,
-                isOpenSource: entry.openSource, kind: Framework.Kind(rawValue: entry.kind) ?? .fullStack,
-                description: entry.description)
-            switch frameworkChange(entry) {
-            case .insert: try framework.insert(db)
-            case .update: try framework.update(db)
-            case .none: break
-            }
-            guard let id = framework.id else { throw SeedSetupError.inconsistent(entry.name.value) }
-            frameworkIDs.append(id)
-            step()
         }
 
         try upsertAliases(catalog.languages, existing: languageAliases, ids: languageIDs, db)
@@ -270,6 +274,13 @@ struct SeedPlan {
             }
             missing.sort()
             let insert = {
+                if db.prefersBulkCopy {
+                    try table.table.copyLinks(count: missing.count, db) { index in
+                        step()
+                        return (Int64(missing[index] >> 32), Int64(missing[index] & 0xFFFF_FFFF))
+                    }
+                    return
+                }
                 var start = 0
                 while start < missing.count {
                     let framework = missing[start] >> 32
@@ -321,6 +332,7 @@ struct SeedPlan {
         _ db: any DatabaseConnection,
         _ step: (Int) -> Void
     ) throws -> [Int64] where Record: FetchableRecord {
+        if db.prefersBulkCopy { return try copyUpsert(entities, existing: existing, make: make, db, step) }
         var ids: [Int64] = []
         ids.reserveCapacity(entities.count)
         let inserter = try Record.inserter(db)
@@ -343,17 +355,103 @@ struct SeedPlan {
     private func upsertAliases<Owner>(
         _ entities: [SeedCatalog.Entity], existing: [NameKey: Alias<Owner>], ids: [Int64], _ db: any DatabaseConnection
     ) throws {
+        // New aliases are copied after the updates: an update keeps its alias's key, a new alias
+        // has a key nothing stored has, so the order cannot matter to the unique index.
+        var copied: [Alias<Owner>] = []
         for (place, entity) in entities.enumerated() {
             let ownerID = ids[place]
             for alias in entity.aliases {
                 var record = Alias<Owner>(id: existing[NameKey(alias.value)]?.id, ownerID: ownerID, alias: alias.value)
                 if let current = existing[NameKey(alias.value)] {
                     if current != record { try record.update(db) }
+                } else if db.prefersBulkCopy {
+                    copied.append(record)
                 } else {
                     try record.insert(db)
                 }
             }
         }
+        _ = try copyNew(Alias<Owner>.self, count: copied.count, db, step: { _ in }, make: { copied[$0] })
+    }
+
+    // MARK: - Bulk copy
+
+    /// `upsert` for a backend that prefers bulk copy: changed records are updated one by one
+    /// (few), new ones copied at once with reserved ids.
+    private func copyUpsert<Record: PersistableRecord>(
+        _ entities: [SeedCatalog.Entity], existing: [NameKey: Record], make: (String) -> Record,
+        _ db: any DatabaseConnection, _ step: (Int) -> Void
+    ) throws -> [Int64] where Record: FetchableRecord {
+        var ids = [Int64](repeating: 0, count: entities.count)
+        var newPlaces: [Int] = []
+        for (place, entity) in entities.enumerated() {
+            guard let current = existing[NameKey(entity.name.value)] else {
+                newPlaces.append(place)
+                continue
+            }
+            var record = make(entity.name.value)
+            record.id = current.id
+            if try record.persistenceValues() != current.persistenceValues() { try record.update(db) }
+            guard let id = record.id else { throw SeedSetupError.inconsistent(entity.name.value) }
+            ids[place] = id
+            step(1)
+        }
+        let newIDs = try copyNew(Record.self, count: newPlaces.count, db, step: step) {
+            make(entities[newPlaces[$0]].name.value)
+        }
+        for (index, place) in newPlaces.enumerated() { ids[place] = newIDs[index] }
+        return ids
+    }
+
+    /// The frameworks' loop of `applyChanges` for a backend that prefers bulk copy: new
+    /// frameworks are copied at once with reserved ids. Returns each framework's id, by place.
+    private func copyFrameworks(
+        _ languageIDsByKey: [NameKey: Int64], _ db: any DatabaseConnection, _ step: (Int) -> Void
+    ) throws -> [Int64] {
+        var ids = [Int64](repeating: 0, count: catalog.frameworks.count)
+        var added: [(place: Int, framework: Framework)] = []
+        for (place, entry) in catalog.frameworks.enumerated() {
+            guard let languageID = languageIDsByKey[entry.language] else {
+                throw SeedSetupError.inconsistent(entry.name.value)
+            }
+            let framework = Framework(
+                id: frameworks[NameKey(entry.name.value)]?.id, name: entry.name.value, languageID: languageID,
+                firstReleaseYear: entry.released, architecturePattern: entry.architecture,
+                isOpenSource: entry.openSource, kind: Framework.Kind(rawValue: entry.kind) ?? .fullStack,
+                description: entry.description)
+            switch frameworkChange(entry) {
+            case .insert:
+                added.append((place, framework))
+                continue
+            case .update: try framework.update(db)
+            case .none: break
+            }
+            guard let id = framework.id else { throw SeedSetupError.inconsistent(entry.name.value) }
+            ids[place] = id
+            step(1)
+        }
+        let newIDs = try copyNew(Framework.self, count: added.count, db, step: step) { added[$0].framework }
+        for (index, new) in added.enumerated() { ids[new.place] = newIDs[index] }
+        return ids
+    }
+
+    /// Writes `count` new records, `make(index)` giving each, with ids reserved in one statement
+    /// (`reserveIDs`) and the rows in one bulk copy (`copyRows`, the ids explicit); returns the
+    /// ids, in order.
+    private func copyNew<Record: PersistableRecord>(
+        _ type: Record.Type, count: Int, _ db: any DatabaseConnection, step: (Int) -> Void,
+        make: (Int) throws -> Record
+    ) throws -> [Int64] {
+        guard count > 0 else { return [] }
+        let ids = try db.reserveIDs(count, in: Record.databaseTableName)
+        guard ids.count == count else { throw SeedSetupError.inconsistent(Record.databaseTableName) }
+        try db.copyRows(into: Record.databaseTableName, columns: Record.databaseColumns, count: count) {
+            index, values in
+            values[0] = .integer(ids[index])
+            for (column, value) in try make(index).persistenceValues().enumerated() { values[column + 1] = value }
+            step(1)
+        }
+        return ids
     }
 
     private func pruneAliases<Owner>(

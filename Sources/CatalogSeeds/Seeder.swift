@@ -6,7 +6,10 @@ import CatalogKit
 /// its file, line and column. Rows are matched by natural key (name, ignoring ASCII case), so
 /// ids never change; attributes that differ are updated in place; nothing is deleted unless
 /// `prune` is set. Writes go through the ORM (`insert`, `update`, `delete`, link `attach` and
-/// `detach`), inside one `BEGIN IMMEDIATE` transaction under the catalog's write lock.
+/// `detach`), inside one `BEGIN IMMEDIATE` transaction under the catalog's write lock. On a
+/// backend that prefers bulk copy (PostgreSQL, where each statement is a round trip) new records,
+/// aliases and links go in one `copyRows` per table instead, with the new records' ids reserved
+/// first (`reserveIDs`); the transaction, and so every guarantee, is the same.
 public struct Seeder {
     /// Options of one run.
     public struct Options: Sendable {

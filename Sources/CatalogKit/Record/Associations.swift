@@ -110,6 +110,24 @@ public struct LinkTable: Sendable, Hashable {
         try db.cachedStatement(sql: sql).execute(context.arguments)
     }
 
+    /// Writes `count` links that are not stored yet, `link(index)` giving the two ids of each,
+    /// through the connection's bulk copy (`DatabaseConnection.copyRows`): on PostgreSQL one
+    /// `COPY`, whatever the number. Unlike `attach`, a link already stored fails the call with a
+    /// constraint error.
+    ///
+    /// ```sql
+    /// COPY "framework_companies" ("framework_id", "company_id") FROM STDIN
+    /// ```
+    public func copyLinks(
+        count: Int, _ db: any DatabaseConnection, _ link: (_ index: Int) throws -> (left: Int64, right: Int64)
+    ) throws {
+        try db.copyRows(into: name, columns: [leftKey, rightKey], count: count) { index, values in
+            let (left, right) = try link(index)
+            values[0] = .integer(left)
+            values[1] = .integer(right)
+        }
+    }
+
     /// Removes the links from `leftID` to each of `rightIDs`.
     public func detach(_ rightIDs: some Collection<Int64>, fromID leftID: Int64, _ db: any DatabaseConnection) throws {
         if rightIDs.isEmpty { return }
