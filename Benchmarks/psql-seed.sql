@@ -17,6 +17,8 @@ CREATE TEMP TABLE s_framework_features (framework text, feature text) ON COMMIT 
 \copy s_frameworks (name, language, released, kind, architecture, open_source) FROM 'SEEDS/frameworks.csv' WITH (FORMAT csv, HEADER true)
 \copy s_framework_companies FROM 'SEEDS/framework_companies.csv' WITH (FORMAT csv, HEADER true)
 \copy s_framework_features FROM 'SEEDS/framework_features.csv' WITH (FORMAT csv, HEADER true)
+-- Statistics for the joins below (temporary tables have none until analysed).
+ANALYZE s_languages, s_features, s_companies, s_frameworks, s_framework_companies, s_framework_features;
 INSERT INTO languages (name) SELECT name FROM s_languages ORDER BY n;
 INSERT INTO features (name) SELECT name FROM s_features ORDER BY n;
 INSERT INTO companies (name) SELECT name FROM s_companies ORDER BY n;

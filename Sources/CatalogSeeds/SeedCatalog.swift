@@ -1,5 +1,9 @@
 import CatalogKit
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What the seed files say the catalog contains, validated, with names compared the way SQLite's
 /// name columns do (ASCII letters only) and links resolved to the places of their records.
 struct SeedCatalog {
@@ -217,9 +221,13 @@ struct NameKey: Hashable {
         self.text = text
     }
 
+    /// Byte by byte, folding ASCII letters only, as the databases compare names. (Swift's `==`
+    /// would call the NFC and NFD spellings of `école` equal, which both databases keep apart, and
+    /// which hash differently here.)
     static func == (lhs: NameKey, rhs: NameKey) -> Bool {
-        // Most lookups find the name spelt as declared: one memcmp.
-        if lhs.text == rhs.text { return true }
+        // Most lookups find the name spelt as declared: Swift's `==` (a memcmp for such strings,
+        // no copies), then the bytes, since it also calls canonical equivalents equal.
+        if lhs.text == rhs.text { return sameBytes(lhs.text, rhs.text) }
         guard lhs.text.utf8.count == rhs.text.utf8.count else { return false }
         var left = lhs.text
         var right = rhs.text
@@ -231,6 +239,19 @@ struct NameKey: Hashable {
                 return true
             }
         }
+    }
+
+    /// Whether `a` and `b` hold the same UTF-8 bytes (one memcmp for native strings).
+    @inline(__always)
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        let count = a.utf8.count
+        guard count == b.utf8.count else { return false }
+        let fast = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in
+                count == 0 || memcmp(left.baseAddress!, right.baseAddress!, count) == 0
+            }
+        }
+        return (fast ?? nil) ?? a.utf8.elementsEqual(b.utf8)
     }
 
     func hash(into hasher: inout Hasher) {
