@@ -53,8 +53,9 @@ public struct PostgresMigrationDriver: MigrationDriver {
             ?? maintenance.fetchValue("SELECT current_user", as: String.self) ?? ""
         do {
             try maintenance.execute("CREATE DATABASE \(quoteIdentifier(name))")
-        } catch let error as PostgresError where error.sqlState == "42P04" {
-            // duplicate_database: created by someone else meanwhile.
+        } catch let error as PostgresError where error.sqlState == "42P04" || error.sqlState == "23505" {
+            // Created by someone else meanwhile: duplicate_database, or, when two CREATE DATABASE
+            // race, the unique index of pg_database (tested with eight processes).
         } catch let error as PostgresError where error.sqlState == "42501" {
             throw PostgresError(
                 sqlState: error.sqlState,

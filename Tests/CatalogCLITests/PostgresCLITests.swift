@@ -356,4 +356,31 @@ final class PostgresTestDatabase {
         try sandbox.succeed(["migrate", "--database", pg.url])
         #expect(try pg.values("SELECT count(*) FROM schema_migrations") == ["7"])
     }
+
+    /// Eight `catalog migrate` processes against a database that does not exist yet: it is
+    /// created once, each migration is applied once, in one batch; then eight `catalog seed`
+    /// processes load the seeds once (one inserts, the others find nothing to do).
+    @Test func eightConcurrentProcessesCreateMigrateAndSeedOnce() throws {
+        let sandbox = try CLISandbox(.project)
+        let pg = try PostgresTestDatabase()
+        let migrators = try (0..<8).map { _ in try sandbox.start(["migrate", "--database", pg.url]) }
+        let migrated = migrators.map { $0.wait() }
+        for result in migrated {
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            #expect(result.stderr == "")
+        }
+        #expect(migrated.filter { $0.stdout.contains("Migrated 7 migrations in batch 1") }.count == 1)
+        #expect(migrated.filter { $0.stdout == "Nothing to migrate: the database is up to date.\n" }.count == 7)
+        #expect(
+            try pg.values(
+                "SELECT count(*) || '|' || count(DISTINCT version) || '|' || max(batch) FROM schema_migrations")
+                == ["7|7|1"])
+        let seeders = try (0..<8).map { _ in try sandbox.start(["seed", "--database", pg.url]) }
+        let seeded = seeders.map { $0.wait() }
+        for result in seeded { #expect(result.exitCode == 0, "\(result.stderr)") }
+        #expect(seeded.filter { $0.stdout.contains("218 inserted") }.count == 1, "\(seeded.map(\.stdout))")
+        #expect(seeded.filter { $0.stdout.contains("nothing changed") }.count == 7)
+        #expect(try pg.values("SELECT count(*) FROM framework_companies") == ["34"])
+        #expect(try pg.values("SELECT count(*) FROM companies") == ["32"])
+    }
 }
