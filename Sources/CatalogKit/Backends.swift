@@ -69,16 +69,6 @@ public enum DatabaseAddress: Equatable, Sendable {
         }
         return .sqlite(path: text)
     }
-
-    /// A URL with its password replaced by `***`, for messages.
-    public static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.firstRange(of: "://"),
-            let at = url[schemeEnd.upperBound...].lastIndex(of: "@")
-        else { return url }
-        let userInfo = url[schemeEnd.upperBound..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***" + String(url[at...])
-    }
 }
 
 /// A database address catalog cannot use.

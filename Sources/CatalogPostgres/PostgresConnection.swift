@@ -47,7 +47,7 @@ final class PostgresHandle {
             return String(cString: value)
         }
         let state = field("C") ?? "08006"
-        let message = field("M") ?? Self.firstLine(pq.PQerrorMessage(conn).map { String(cString: $0) } ?? "")
+        let message = field("M") ?? Self.firstLine(cString(pq.PQerrorMessage(conn)))
         var byteOffset: Int?
         if let position = field("P").flatMap(Int.init), let sql {
             // A 1-based position in characters (Unicode scalars) of the statement.
@@ -70,12 +70,17 @@ final class PostgresHandle {
         return changing ? Int(cString(pq.PQcmdTuples(result))) ?? 0 : 0
     }
 
-    /// Runs `sql` (no parameters, no rows wanted) with the simple protocol.
-    func run(_ sql: String) throws {
+    /// Runs one statement `sql` (no parameters, no rows wanted) with the simple protocol, one
+    /// round trip; `offset` places it in its script for errors. Returns the rows it changed.
+    @discardableResult
+    func run(_ sql: String, offset: Int = 0) throws -> Int {
         let result = pq.PQexec(conn, sql)
         defer { pq.PQclear(result) }
         let status = pq.PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(result, sql: sql) }
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            throw error(result, sql: sql, offset: offset)
+        }
+        return Self.changes(of: result)
     }
 }
 
@@ -142,9 +147,9 @@ public final class PostgresConnection: DatabaseConnection {
                 handle.redacted(PostgresHandle.firstLine(cString(pq.PQerrorMessage(conn)))))
         }
         self.handle = handle
-        func text(_ value: UnsafeMutablePointer<CChar>?) -> String { value.map { String(cString: $0) } ?? "" }
-        let host = text(pq.PQhost(conn)).replacingSlashes()
-        location = "postgresql://\(text(pq.PQuser(conn)))@\(host):\(text(pq.PQport(conn)))/\(text(pq.PQdb(conn)))"
+        let host = cString(pq.PQhost(conn)).replacingSlashes()
+        location =
+            "postgresql://\(cString(pq.PQuser(conn)))@\(host):\(cString(pq.PQport(conn)))/\(cString(pq.PQdb(conn)))"
         // Notices (a NOTICE from DROP ... IF EXISTS) are not errors and must not reach stderr raw.
         _ = pq.PQsetNoticeProcessor(conn, { _, _ in }, nil)
         try handle.run("SET client_encoding = 'UTF8'")
@@ -220,13 +225,7 @@ public final class PostgresConnection: DatabaseConnection {
     /// prepared statement takes three.
     public func execute(_ script: String) throws {
         for piece in PostgresScript.statements(in: script) {
-            let result = pq.PQexec(handle.conn, piece.text)
-            defer { pq.PQclear(result) }
-            let status = pq.PQresultStatus(result)
-            guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
-                throw handle.error(result, sql: piece.text, offset: piece.offset)
-            }
-            lastChanges = PostgresHandle.changes(of: result)
+            lastChanges = try handle.run(piece.text, offset: piece.offset)
         }
     }
 
@@ -266,14 +265,14 @@ public final class PostgresConnection: DatabaseConnection {
             try handle.run("RELEASE SAVEPOINT \(name)")
             return result
         } catch {
-            try? handle.run("ROLLBACK TO SAVEPOINT \(name)")
-            try? handle.run("RELEASE SAVEPOINT \(name)")
+            _ = try? handle.run("ROLLBACK TO SAVEPOINT \(name)")
+            _ = try? handle.run("RELEASE SAVEPOINT \(name)")
             throw error
         }
     }
 
     public func rollbackQuietly() {
-        if !isAutocommit { try? handle.run("ROLLBACK") }
+        if !isAutocommit { _ = try? handle.run("ROLLBACK") }
     }
 
     public func bulkLoad<T>(rows: Int, _ body: () throws -> T) throws -> T { try body() }

@@ -4,8 +4,8 @@ import CatalogDatabase
     import Glibc
 #endif
 
-/// The migration driver for one PostgreSQL database (issue 14, in progress: not yet chosen by
-/// any command): the ledger in the connection's current schema, transactional DDL (a migration
+/// The migration driver for one PostgreSQL database (`DatabaseBackend` chooses it for a
+/// `postgres://` address): the ledger in the connection's current schema, transactional DDL (a migration
 /// and its ledger row commit together), the write lock as a session-level advisory lock on a
 /// connection of its own (released by the server when that connection dies), and the schema
 /// read from the system catalogs. Foreign keys are checked by the server at each statement (or at

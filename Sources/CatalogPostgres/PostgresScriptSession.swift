@@ -58,7 +58,7 @@ public final class PostgresScriptSession: ScriptSession {
             // A failed transaction refuses even SET; it can only roll back (which the caller
             // would do next), and the timeout must not outlive this script.
             if db.isInFailedTransaction { db.rollbackQuietly() }
-            try? db.handle.run("SET statement_timeout = 0")
+            _ = try? db.handle.run("SET statement_timeout = 0")
         }
         let watchdog = Watchdog(deadline: deadline, interrupter: interrupter, hardStop: hardStop)
         defer { watchdog.cancel() }

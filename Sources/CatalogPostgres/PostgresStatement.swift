@@ -62,7 +62,7 @@ public final class PostgresStatement: PreparedStatement {
     deinit {
         if let result { pq.PQclear(result) }
         // In a failed transaction this fails; the name then lives until the session ends.
-        if !name.isEmpty { try? handle.run("DEALLOCATE \(name)") }
+        if !name.isEmpty { _ = try? handle.run("DEALLOCATE \(name)") }
     }
 
     public func bind(_ values: [DatabaseValue]) throws {

@@ -121,8 +121,8 @@ import Testing
         #expect(try DatabaseAddress.parse("odd:name.db") == .sqlite(path: "odd:name.db"))
         #expect(try DatabaseAddress.parse("postgres://u:p@h/db") == .postgres(url: "postgres://u:p@h/db"))
         #expect(throws: DatabaseAddressError.unsupportedScheme("mysql")) { try DatabaseAddress.parse("mysql://h/db") }
-        #expect(DatabaseAddress.redacted("postgresql://me:s3cret@h:5432/db") == "postgresql://me:***@h:5432/db")
-        #expect(DatabaseAddress.redacted("postgresql://me@h/db") == "postgresql://me@h/db")
+        #expect(DatabaseBackend.displayName(of: "postgresql://me:s3cret@h:5432/db") == "postgresql://me:***@h:5432/db")
+        #expect(DatabaseBackend.displayName(of: "postgresql://me@h/db") == "postgresql://me@h/db")
 
         let sandbox = try CLISandbox(.project)
         let setup = try sandbox.run(["setup", "--database", "sqlite:via-url.sqlite3"])
