@@ -62,15 +62,38 @@ struct Setup: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var seedOptions: SeedDirectoryOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "On PostgreSQL, also create this login role (if missing) and let it read the catalog and nothing else: "
+                + "what catalog sql connects as.",
+            valueName: "role"))
+    var reader: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let (setup, location) = try SeedReport.makeSetup(seedOptions, database)
+        if reader != nil && !DatabaseBackend.isPostgres(location.databasePath) {
+            throw CommandFailure(
+                "--reader creates a PostgreSQL role, and \(location.databaseName) is a SQLite file, where "
+                    + "catalog sql is read-only for everyone", exitCode: 2)
+        }
         try location.prepareDatabaseFolder()
         let (migrated, seeded) = try setup.setup(
             onEvent: Report.printEvent, progress: ProgressBar.make(label: "seeding"))
         Report.printApplied(migrated)
         SeedReport.report(seeded, output: output, database: location.databaseName)
+        if let reader {
+            let role = try ReaderRole.grant(reader, at: location.databasePath)
+            let tables = role.tables == 1 ? "1 table" : "\(role.tables) tables"
+            let line =
+                "Reader \(role.name) \(role.created ? "created" : "already existed"): it may read the \(tables) of "
+                + "schema \(role.schema) and nothing else. Connect catalog sql as it: --database "
+                + DatabaseBackend.displayName(of: role.url)
+            // The summary's own format stays parseable on stdout; the line then goes to stderr.
+            if output.format == .table { print(TerminalText.shown(line)) } else { Terminal.writeError(line) }
+        }
     }
 }
 

@@ -83,3 +83,28 @@ public enum DatabaseAddressError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// A role that can read the catalog and nothing else (`catalog setup --reader NAME`).
+public struct ReaderRole: Equatable, Sendable {
+    /// The role's name.
+    public var name: String
+    /// True when it was created now, false when it existed and was only granted reading.
+    public var created: Bool
+    /// The schema whose tables it reads, and how many there are.
+    public var schema: String
+    public var tables: Int
+    /// How to connect as it: the database's URL with the role as the user, no password.
+    public var url: String
+
+    /// Creates (or reuses) the role `name` on the PostgreSQL server at `address` and grants it
+    /// reading the catalog's tables, now and after later migrations. SQLite has no roles.
+    public static func grant(_ name: String, at address: String) throws -> ReaderRole {
+        guard DatabaseBackend.isPostgres(address) else {
+            throw DatabaseUsageError(
+                "a reader role is a PostgreSQL role; on SQLite, catalog sql is read-only for everyone without it")
+        }
+        let grant = try PostgresReader.grant(name: name, url: address)
+        return ReaderRole(
+            name: grant.name, created: grant.created, schema: grant.schema, tables: grant.tables, url: grant.url)
+    }
+}

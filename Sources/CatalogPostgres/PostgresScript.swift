@@ -69,7 +69,7 @@ enum PostgresScript {
             || byte >= 0x80
     }
 
-    private static func skipQuoted(_ bytes: [UInt8], from start: Int, quote: UInt8, backslashEscapes: Bool) -> Int {
+    static func skipQuoted(_ bytes: [UInt8], from start: Int, quote: UInt8, backslashEscapes: Bool) -> Int {
         var index = start + 1
         while index < bytes.count {
             if backslashEscapes && bytes[index] == UInt8(ascii: "\\") {
@@ -88,7 +88,7 @@ enum PostgresScript {
         return bytes.count
     }
 
-    private static func skipBlockComment(_ bytes: [UInt8], from start: Int) -> Int {
+    static func skipBlockComment(_ bytes: [UInt8], from start: Int) -> Int {
         var depth = 0
         var index = start
         while index + 1 < bytes.count {
@@ -108,7 +108,7 @@ enum PostgresScript {
 
     /// The index after the dollar-quoted string starting at `start`, or nil when `$` starts no
     /// dollar quote (a parameter such as `$1`).
-    private static func skipDollarQuote(_ bytes: [UInt8], from start: Int) -> Int? {
+    static func skipDollarQuote(_ bytes: [UInt8], from start: Int) -> Int? {
         var end = start + 1
         while end < bytes.count && bytes[end] != UInt8(ascii: "$") {
             let byte = bytes[end]

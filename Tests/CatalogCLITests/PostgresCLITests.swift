@@ -11,6 +11,9 @@ final class PostgresTestDatabase {
     let name: String
     /// The postgres:// URL the commands are given.
     let url: String
+    /// A reader role of its own (`catalog setup --reader`), and the URL that connects as it.
+    let readerName: String
+    let readerURL: String
 
     static var serverConnectionString: String? {
         ProcessInfo.processInfo.environment["CATALOG_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
@@ -32,8 +35,10 @@ final class PostgresTestDatabase {
         server = try #require(Self.serverConnectionString)
         let options = Self.keywords(server)
         name = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        url =
-            "postgresql://\(options["user"] ?? "")@/\(name)?host=\(options["host"] ?? "")&port=\(options["port"] ?? "5432")"
+        let place = "/\(name)?host=\(options["host"] ?? "")&port=\(options["port"] ?? "5432")"
+        url = "postgresql://\(options["user"] ?? "")@" + place
+        readerName = "reader_" + name
+        readerURL = "postgresql://\(readerName)@" + place
     }
 
     /// A connection to this database (it must exist).
@@ -57,6 +62,7 @@ final class PostgresTestDatabase {
     deinit {
         if let admin = try? PostgresConnection(url: server) {
             try? admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+            try? admin.execute("DROP ROLE IF EXISTS \"\(readerName)\"")
         }
     }
 }
@@ -95,20 +101,22 @@ final class PostgresTestDatabase {
         return commands
     }()
 
-    /// A sandbox with the project's migrations and seeds, set up on SQLite and on PostgreSQL.
+    /// A sandbox with the project's migrations and seeds, set up on SQLite and on PostgreSQL,
+    /// with the PostgreSQL database's reader role (what `catalog sql` connects as).
     func setUpBoth() throws -> (CLISandbox, PostgresTestDatabase) {
         let sandbox = try CLISandbox(.project)
         let pg = try PostgresTestDatabase()
         try sandbox.succeed(["setup"])
-        try sandbox.succeed(["setup", "--database", pg.url])
+        try sandbox.succeed(["setup", "--database", pg.url, "--reader", pg.readerName])
         return (sandbox, pg)
     }
 
+    /// Every reading command, run as the reader role, prints what it prints on SQLite.
     @Test func readingCommandsPrintTheSameBytesOnBothBackends() throws {
         let (sandbox, pg) = try setUpBoth()
         for command in Self.readingCommands {
             let lite = try sandbox.run(command)
-            let server = try sandbox.run(command + ["--database", pg.url])
+            let server = try sandbox.run(command + ["--database", pg.readerURL])
             let line = command.joined(separator: " ")
             #expect(server.stdout == lite.stdout, "catalog \(line): stdout differs")
             #expect(server.stderr == lite.stderr, "catalog \(line): stderr differs")
@@ -205,7 +213,7 @@ final class PostgresTestDatabase {
 
     @Test func sqlIsReadOnlyUnlessWriteAndTheTimeoutStopsTheServer() throws {
         let (sandbox, pg) = try setUpBoth()
-        let refused = try sandbox.run(["sql", "--database", pg.url, "DELETE FROM framework_companies"])
+        let refused = try sandbox.run(["sql", "--database", pg.readerURL, "DELETE FROM framework_companies"])
         #expect(refused.exitCode == 1)
         #expect(refused.stderr.hasPrefix("error: "), "\(refused.stderr)")
         #expect(try pg.values("SELECT count(*) FROM framework_companies") == ["34"])
@@ -223,13 +231,13 @@ final class PostgresTestDatabase {
         #expect(try pg.values("SELECT count(*) FROM framework_companies") == ["34"])
         // --timeout is the server's statement timeout (and a cancel): pg_sleep(30) stops.
         let start = ContinuousClock().now
-        let slow = try sandbox.run(["sql", "--timeout", "0.5", "--database", pg.url, "SELECT pg_sleep(30)"])
+        let slow = try sandbox.run(["sql", "--timeout", "0.5", "--database", pg.readerURL, "SELECT pg_sleep(30)"])
         #expect(slow.exitCode == 1)
         #expect(slow.stderr.contains("--timeout"), "\(slow.stderr)")
         #expect(ContinuousClock().now - start < .seconds(15))
         // Parameters bind as $1, $2.
         let bound = try sandbox.run([
-            "sql", "--database", pg.url, "--param", "Flask", "SELECT name FROM frameworks WHERE name = $1",
+            "sql", "--database", pg.readerURL, "--param", "Flask", "SELECT name FROM frameworks WHERE name = $1",
         ])
         #expect(bound.stdout.contains("Flask"), "\(bound.stderr)")
     }
@@ -321,7 +329,7 @@ final class PostgresTestDatabase {
     @Test func controlCCancelsTheServersStatement() throws {
         let (sandbox, pg) = try setUpBoth()
         let start = ContinuousClock().now
-        let running = try sandbox.start(["sql", "--database", pg.url, "SELECT pg_sleep(30)"])
+        let running = try sandbox.start(["sql", "--database", pg.readerURL, "SELECT pg_sleep(30)"])
         // Wait until the server runs it, then press Ctrl-C.
         let admin = try pg.connect()
         var waited = 0

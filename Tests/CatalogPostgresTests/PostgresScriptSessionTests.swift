@@ -11,7 +11,8 @@ import Testing
 /// parameters bound in order.
 @Suite(.enabled(if: PostgresServer.isConfigured)) struct PostgresScriptSessionTests {
     func session(_ sandbox: PostgresSandbox, write: Bool) throws -> SQLSession {
-        SQLSession(try PostgresScriptSession(url: sandbox.url, write: write))
+        // Read-only, as a reader role: a superuser is refused (PostgresReadOnlyTests).
+        SQLSession(try PostgresScriptSession(url: write ? sandbox.url : sandbox.readerURL, write: write))
     }
 
     /// The rows a script prints, one line per row, `|` between values.

@@ -40,6 +40,22 @@ final class PostgresSandbox {
         try PostgresConnection(url: url)
     }
 
+    /// A login role that may only read this schema's tables (what `catalog setup --reader`
+    /// grants), created on first use, and the connection string that connects as it.
+    lazy var readerURL: String = {
+        let role = "r_" + schema
+        try? admin.execute(
+            """
+            CREATE ROLE \(role) LOGIN;
+            GRANT USAGE ON SCHEMA \(schema) TO \(role);
+            GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role);
+            ALTER DEFAULT PRIVILEGES IN SCHEMA \(schema) GRANT SELECT ON TABLES TO \(role)
+            """)
+        readerRole = role
+        return PostgresConnection.url(url, withUser: role)
+    }()
+    private var readerRole: String?
+
     /// A migration driver for this schema.
     var driver: PostgresMigrationDriver { PostgresMigrationDriver(url: url) }
 
@@ -50,5 +66,6 @@ final class PostgresSandbox {
 
     deinit {
         try? admin.execute("DROP SCHEMA \(schema) CASCADE")
+        if let readerRole { try? admin.execute("DROP OWNED BY \(readerRole); DROP ROLE \(readerRole)") }
     }
 }
