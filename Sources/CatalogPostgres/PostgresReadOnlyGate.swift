@@ -50,7 +50,10 @@ enum PostgresReadOnlyGate {
         let words = SQLText.leadingWords(sql, count: 1)
         guard let first = words.first else { return nil }
         guard queries.contains(first) else {
-            return SQLText.leadingWords(sql, count: 2).joined(separator: " ")
+            // `SET ROLE`, `CREATE TABLE`: the second word says what; after `COPY t` or `DO $$`
+            // it would be a name or a word of a body.
+            let twoWords: Set = ["SET", "RESET", "CREATE", "ALTER", "DROP", "DELETE", "INSERT", "START", "PREPARE"]
+            return SQLText.leadingWords(sql, count: twoWords.contains(first) ? 2 : 1).joined(separator: " ")
         }
         return functionRefusal(in: sql)
     }

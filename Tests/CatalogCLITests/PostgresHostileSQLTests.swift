@@ -173,7 +173,7 @@ import Testing
         for (sql, action) in [
             (
                 "SELECT 1; COPY frameworks TO STDOUT",
-                "statement 2 would modify the catalog or reach outside it (COPY FRAMEWORKS)"
+                "statement 2 would modify the catalog or reach outside it (COPY)"
             ),
             (
                 "SELECT pg_terminate_backend(1)",

@@ -6,8 +6,13 @@ import Testing
 /// (issue 15, item 3): nothing is half-done, and the next run completes without repair. The
 /// server notices the dead client, rolls its transaction back and releases the advisory lock.
 ///
-/// Trials per test: `CATALOG_KILL_TRIALS` (default 20, CI's size), delays from `CATALOG_KILL_SEED`.
+/// Trials per test: `CATALOG_KILL_TRIALS` when set (`scripts/soak.sh`: 500), else 50 (CI's size,
+/// what issue 15 asks; the SQLite suites run 20 in CI); delays from `CATALOG_KILL_SEED`.
 @Suite(.serialized, .enabled(if: PostgresTestDatabase.isConfigured)) struct PostgresKillTests {
+    static var trials: Int {
+        ProcessInfo.processInfo.environment["CATALOG_KILL_TRIALS"].flatMap(Int.init) ?? 50
+    }
+
     /// Generated migrations slow enough to be killed in the middle: bulk inserts, a child table
     /// with a foreign key, a table rebuilt under a new name, an index.
     static func writeGeneratedMigrations(_ sandbox: CLISandbox, count: Int = 8) throws {
@@ -58,7 +63,7 @@ import Testing
         var random = SplitMix64(seed: KillTests.seed &+ 11)
         var violations: [String] = []
         var killedMidRun = 0
-        for trial in 1...KillTests.trials {
+        for trial in 1...Self.trials {
             let sandbox = try CLISandbox(.project)
             try Self.writeGeneratedMigrations(sandbox)
             let pg = try PostgresTestDatabase()
@@ -81,7 +86,7 @@ import Testing
                 violations.append("trial \(trial): not every migration is applied after the next run")
             }
         }
-        print("kill trials (PostgreSQL migrate): \(KillTests.trials) trials, \(killedMidRun) killed mid-run")
+        print("kill trials (PostgreSQL migrate): \(Self.trials) trials, \(killedMidRun) killed mid-run")
         #expect(violations.isEmpty, "\(violations)")
         #expect(killedMidRun > 0, "no kill landed during a run; the trials proved nothing")
     }
@@ -99,7 +104,7 @@ import Testing
                 "SELECT count(*) || '|' || min(name) || '|' || max(name) || '|' || "
                     + "(SELECT count(*) FROM framework_companies) FROM companies WHERE name LIKE 'Generated %'")
         }
-        for trial in 1...KillTests.trials {
+        for trial in 1...Self.trials {
             // Each trial loads the next generation with --prune: the new state replaces the old.
             try KillTests.writeLargeSeeds(sandbox, companies: 10_000, generation: trial)
             let before = try state()
@@ -116,7 +121,7 @@ import Testing
                 violations.append("trial \(trial): a partial load is visible: \(before) / \(after) / \(complete)")
             }
         }
-        print("kill trials (PostgreSQL seed): \(KillTests.trials) trials, \(killedMidRun) killed mid-run")
+        print("kill trials (PostgreSQL seed): \(Self.trials) trials, \(killedMidRun) killed mid-run")
         #expect(violations.isEmpty, "\(violations)")
         #expect(killedMidRun > 0, "no kill landed during a run; the trials proved nothing")
     }
