@@ -16,7 +16,7 @@
     X(PQresultStatus) X(PQresultErrorField) X(PQclear) X(PQntuples) X(PQnfields) X(PQnparams) \
     X(PQfname) X(PQftype) X(PQgetvalue) X(PQgetisnull) X(PQgetlength) X(PQcmdTuples) \
     X(PQcmdStatus) X(PQfreemem) X(PQgetCancel) X(PQcancel) X(PQfreeCancel) X(PQputCopyData) \
-    X(PQputCopyEnd) X(PQgetResult) X(PQlibVersion)
+    X(PQputCopyEnd) X(PQgetResult) X(PQlibVersion) X(PQsendQueryPrepared) X(PQsetSingleRowMode)
 
 #define CATALOG_LIBPQ_FIELD(name) __typeof__(name) *_Nonnull name;
 typedef struct {

@@ -12,8 +12,8 @@ import CatalogDatabase
 public final class PostgresScriptSession: ScriptSession {
     public let db: PostgresConnection
     public let allowsWrites: Bool
-    /// `maxValueBytes` and `maxMemoryBytes` have no PostgreSQL setting of their own yet: the
-    /// server bounds its own memory (`work_mem`), and values are read whole.
+    /// `maxValueBytes` bounds each row read (rows stream one at a time); `maxMemoryBytes` has
+    /// no PostgreSQL counterpart (the server bounds its own memory with `work_mem`).
     public let limits: ScriptLimits
     private var changes = 0
     private let canceller: PostgresCanceller
@@ -66,6 +66,9 @@ public final class PostgresScriptSession: ScriptSession {
                 throw PostgresGateRefusal(action: action, sql: piece.text, offset: piece.offset)
             }
             let statement = try PostgresStatement(connection: db, sql: piece.text, offset: piece.offset, once: true)
+            // Rows one at a time: a result of any size streams to the output within the limit.
+            statement.streams = true
+            statement.maxRowBytes = limits.maxValueBytes
             try body(statement, piece.offset)
             changes += db.changes
             // The script runs inside catalog's transaction; a statement that ended it (COMMIT,

@@ -9,6 +9,10 @@ import CatalogDatabase
 /// `PQexecPrepared`. Values travel as text (blobs as binary); results come back whole as text
 /// and are read by their column's type: integers, floating point and `numeric` as numbers,
 /// `boolean` as 1 and 0 (DatabaseValue has no boolean), `bytea` as a blob, anything else as text.
+///
+/// A statement that `streams` (a `catalog sql` script's) reads its rows one at a time instead
+/// (libpq's single-row mode), so a huge result never sits in memory whole, and refuses a row
+/// larger than `maxRowBytes`.
 public final class PostgresStatement: PreparedStatement {
     private let handle: PostgresHandle
     private weak var connection: PostgresConnection?
@@ -23,6 +27,12 @@ public final class PostgresStatement: PreparedStatement {
     private var rowIndex = -1
     private var rowCount = 0
     private var types: [UInt32] = []
+    /// Rows come one at a time (single-row mode), each at most `maxRowBytes` long.
+    var streams = false
+    var maxRowBytes = Int.max
+    /// Streaming: the query was sent and its results are not all read yet.
+    private var streaming = false
+    private var sent = false
 
     /// The unnamed statement's use this statement prepared (`once`), or nil for a named one.
     private var unnamedUse: Int?
@@ -61,6 +71,7 @@ public final class PostgresStatement: PreparedStatement {
 
     deinit {
         if let result { pq.PQclear(result) }
+        if streaming { stopStreaming() }
         // In a failed transaction this fails; the name then lives until the session ends.
         if !name.isEmpty { _ = try? handle.run("DEALLOCATE \(name)") }
     }
@@ -74,16 +85,77 @@ public final class PostgresStatement: PreparedStatement {
     }
 
     public func step() throws -> Bool {
+        if streams { return try stepStreaming() }
         if result == nil { try run() }
         rowIndex += 1
         return rowIndex < rowCount
     }
 
     public func reset() {
+        if streaming { stopStreaming() }
         if let result { pq.PQclear(result) }
         result = nil
         rowIndex = -1
         rowCount = 0
+        sent = false
+    }
+
+    /// The next row of a streamed result: each comes as a result of its own, after the last an
+    /// empty one with the command's status.
+    private func stepStreaming() throws -> Bool {
+        if !sent {
+            try run()
+            sent = true
+        }
+        if let result {
+            pq.PQclear(result)
+            self.result = nil
+        }
+        guard streaming else { return false }
+        guard let next = pq.PQgetResult(handle.conn) else {
+            streaming = false
+            return false
+        }
+        let status = pq.PQresultStatus(next)
+        if status == PGRES_SINGLE_TUPLE {
+            if types.isEmpty { types = (0..<pq.PQnfields(next)).map { pq.PQftype(next, $0) } }
+            result = next
+            rowIndex = 0
+            rowCount = 1
+            let bytes = (0..<pq.PQnfields(next)).reduce(0) { $0 + Int(pq.PQgetlength(next, 0, $1)) }
+            if bytes > maxRowBytes {
+                stopStreaming()
+                throw PostgresError(
+                    sqlState: "54000", message: "a row of \(bytes) bytes is larger than the limit", sql: sql,
+                    offset: offset)
+            }
+            return true
+        }
+        defer { pq.PQclear(next) }
+        if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK {
+            connection?.recordChanges(PostgresHandle.changes(of: next))
+            drain()
+            return false
+        }
+        let error = handle.error(next, sql: sql, offset: offset)
+        drain()
+        throw error
+    }
+
+    /// Stops a streamed result part-way: asks the server to cancel, then reads what is left, so
+    /// that the connection takes commands again.
+    private func stopStreaming() {
+        if let cancel = pq.PQgetCancel(handle.conn) {
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = pq.PQcancel(cancel, &buffer, Int32(buffer.count))
+            pq.PQfreeCancel(cancel)
+        }
+        drain()
+    }
+
+    private func drain() {
+        while let rest = pq.PQgetResult(handle.conn) { pq.PQclear(rest) }
+        streaming = false
     }
 
     private func run() throws {
@@ -119,6 +191,16 @@ public final class PostgresStatement: PreparedStatement {
         }
         if let use = unnamedUse, use != handle.unnamedUses {
             unnamedUse = try Self.prepare(sql, as: name, offset: offset, on: handle)
+        }
+        if streams {
+            guard
+                pq.PQsendQueryPrepared(handle.conn, name, Int32(parameters.count), pointers, lengths, formats, 0) == 1
+            else {
+                throw PostgresError(sqlState: "08006", message: cString(pq.PQerrorMessage(handle.conn)), sql: sql)
+            }
+            streaming = true
+            _ = pq.PQsetSingleRowMode(handle.conn)
+            return
         }
         let executed = pq.PQexecPrepared(handle.conn, name, Int32(parameters.count), pointers, lengths, formats, 0)
         let status = pq.PQresultStatus(executed)

@@ -118,4 +118,37 @@ import Testing
                 == ["integer(42)", "text(\"x\")"])
         #expect(reader.backend.isComplete("SELECT 'a;'\n;") && !reader.backend.isComplete("SELECT $$;"))
     }
+
+    /// Rows stream one at a time: a row over the value limit stops its statement, a deadline
+    /// stops a result part-way, and after either the session runs the next script normally.
+    @Test func resultsStreamWithinTheLimitAndStopCleanly() throws {
+        let sandbox = try PostgresSandbox()
+        let reader = SQLSession(
+            try PostgresScriptSession(
+                url: sandbox.readerURL, write: false, limits: ScriptLimits(maxValueBytes: 1024, maxMemoryBytes: 1 << 30)
+            ))
+        #expect(throws: SQLSession.Failure.tooBig(statement: 2, limit: 1024)) {
+            try reader.run("SELECT 1; SELECT g, repeat('x', g) FROM generate_series(1000, 2000) g") { _ in }
+        }
+        #expect(try rows(reader, "SELECT 2") == ["integer(2)"])
+        // The first rows arrive before the result ends (a set-returning function in the select
+        // list streams; in FROM it would be materialised first); the deadline stops it part-way.
+        var seen = 0
+        #expect(throws: SQLSession.Failure.timedOut(statement: 1, seconds: 0.3)) {
+            try reader.run("SELECT generate_series(1, 100000000)", timeout: 0.3) { event in
+                if case .row = event {
+                    seen += 1
+                    usleep(100)
+                }
+            }
+        }
+        #expect(seen > 0 && seen < 100_000_000)
+        #expect(
+            try rows(reader, "SELECT 3; SELECT count(*) FROM generate_series(1, 10)") == ["integer(3)", "integer(10)"])
+        // An error after some rows: the rows came, then the error, then the session goes on.
+        #expect(throws: SQLSession.Failure.self) {
+            try reader.run("SELECT g, 1 / (g - 3) FROM generate_series(1, 5) g") { _ in }
+        }
+        #expect(try rows(reader, "SELECT 4") == ["integer(4)"])
+    }
 }
