@@ -4,15 +4,23 @@ import CatalogDatabase
 /// statements: which frameworks a company uses, which companies use a Python framework, which
 /// features two frameworks share.
 ///
-/// Filters name records by name or alias, ignoring ASCII case. Every filter must hold (AND);
-/// each constrains the records asked for:
+/// Filters name records by name or alias, ignoring ASCII case. Every filter must hold (AND). A
+/// filter of the kind asked for names the record itself ("it is X"); the others describe one
+/// framework, the same one for all of them, to which the record relates:
 ///
-/// | asking for | `--company C` | `--framework F` | `--feature X` | `--language L` |
-/// |---|---|---|---|---|
-/// | frameworks | C uses it | it is F | it offers X | it is written in L |
-/// | companies | it is C | it uses F | it uses a framework offering X | it uses a framework in L |
-/// | features | a framework C uses offers it | F offers it | it is X | a framework in L offers it |
-/// | languages | C uses a framework in it | F is written in it | a framework in it offers X | it is L |
+/// | asking for | the record relates to a framework that... |
+/// |---|---|
+/// | frameworks | is the record |
+/// | companies | the company uses |
+/// | features | offers the feature |
+/// | languages | is written in the language |
+///
+/// and that framework is used by every `--company`, offers every `--feature`, is written in
+/// every `--language`. Each `--framework` names one such framework: the record relates to every
+/// one of them, and each must fit the other filters. So `companies --language Java --feature
+/// "Admin interface"` asks for companies using a Java framework with an admin interface (none
+/// in the article), and `features --framework Laravel --framework "Spring Boot"` for the
+/// features both offer.
 ///
 /// "Offers" covers listed features and capabilities mentioned in descriptions.
 public struct CatalogQuery {
@@ -166,10 +174,32 @@ public struct CatalogQuery {
             (.features, try resolveFeatures(filters.features)),
             (.languages, try resolve(filters.languages, Language.self, "language")),
         ]
+        // What the one framework must be, from the filters of the other kinds.
+        var fits = SQLExpression.true
+        var describes = false
+        var named: [Int64] = []
         for (kind, ids) in resolved where !ids.isEmpty {
-            query = query.filter(Self.relation(from: subject, to: kind).relatedToAll(ids))
+            if kind == subject {
+                query = query.filter(IDRelation.identity(subject.tableName).relatedToAll(ids))
+            } else if kind == .frameworks {
+                named = ids
+            } else {
+                fits = fits && Self.relation(from: .frameworks, to: kind).relatedToAll(ids)
+                describes = true
+            }
         }
-        return query
+        guard describes || !named.isEmpty else { return query }
+        guard let toFrameworks = Self.toFrameworks(from: subject) else { return query.filter(fits) }
+        if named.isEmpty {
+            let target = Column("target").in(select: "id", from: Framework.databaseTableName, where: fits)
+            return query.filter(toFrameworks.relatedToAny(where: target))
+        }
+        // Each named framework must fit the others: one statement, whatever the number of names.
+        if describes {
+            let fitting = try Framework.filter(Column("id").in(named.map { .integer($0) })).filter(fits).fetchCount(db)
+            if fitting < named.count { return query.filter(.false) }
+        }
+        return query.filter(toFrameworks.relatedToAll(named))
     }
 
     /// How a `subject` record relates to a record of `kind` named by a filter: through the

@@ -37,6 +37,13 @@ public indirect enum IDRelation: Sendable, Equatable {
         return SQLExpression(.related(column, self, ids))
     }
 
+    /// A predicate on the subject table: its `id` is related to at least one target for which
+    /// `target` holds; `target` is a condition on `Column("target")`, such as
+    /// `Column("target").in(select: "id", from: "frameworks", where: ...)`.
+    public func relatedToAny(where target: SQLExpression, column: Column = Column("id")) -> SQLExpression {
+        SQLExpression(.relatedWhere(column, self, target.node))
+    }
+
     /// `(SELECT ... AS "subject", ... AS "target" FROM ...)`: a FROM item with the two columns.
     func source(_ context: SQLRenderContext) -> String {
         let subject = context.quote("subject")

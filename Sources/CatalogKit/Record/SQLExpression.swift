@@ -23,6 +23,9 @@ public struct SQLExpression: Sendable, Equatable {
         case subquery(Column, select: String, from: String, where: Node)
         /// `column` related to every one of the ids (`IDRelation.relatedToAll`).
         case related(Column, IDRelation, [Int64])
+        /// `column` related to a target for which the condition (on `"target"`) holds
+        /// (`IDRelation.relatedToAny(where:)`).
+        case relatedWhere(Column, IDRelation, Node)
         case and(Node, Node)
         case or(Node, Node)
         case not(Node)
@@ -102,6 +105,11 @@ extension SQLExpression.Node {
             return "\(lhs) IN (SELECT \(context.quote(select)) FROM \(context.quote(table)) WHERE \(inner))"
         case .related(let column, let relation, let ids):
             return relation.renderRelated(to: ids, column: column, &context)
+        case .relatedWhere(let column, let relation, let condition):
+            let lhs = column.render(context)
+            let pairs =
+                "SELECT \(context.quote("subject")) FROM \(relation.source(context)) AS \(context.quote("pairs"))"
+            return "\(lhs) IN (\(pairs) WHERE \(condition.render(&context)))"
         case .and(let lhs, let rhs):
             let left = lhs.render(&context)
             return "(\(left) AND \(rhs.render(&context)))"
