@@ -53,7 +53,7 @@ while !arguments.isEmpty {
 guard !command.isEmpty else { fail(usage, status: 2) }
 
 /// Starts `command` with stdout to /dev/null; returns its pid.
-func start() -> pid_t {
+func start(_ command: [String]) -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -73,7 +73,7 @@ var running: [pid_t: UInt64] = [:]
 var samples: [Double] = []
 for _ in 0..<clients {
     let now = monotonicNanoseconds()
-    running[start()] = now
+    running[start(command)] = now
 }
 while !running.isEmpty {
     var status: Int32 = 0
@@ -92,7 +92,7 @@ while !running.isEmpty {
     }
     // A run counts when it started and ended within the measured time.
     if started >= measureFrom && now <= end { samples.append(Double(now - started) / 1e6) }
-    if now < end { running[start()] = monotonicNanoseconds() }
+    if now < end { running[start(command)] = monotonicNanoseconds() }
 }
 guard !samples.isEmpty else { fail("bench-clients: no run completed within the measured time") }
 
