@@ -354,13 +354,14 @@ EOF
     for label in article generated; do
         c=$results/pg-clients-$label.tsv
         printf '| %s | 16 `catalog query` processes | %s | %s | %s | %s | %s |\n' "$label" "$(tcol "$c" per_second)" \
-            "$(tcol "$c" p50_ms)" "$(tcol "$c" p90_ms)" "$(tcol "$c" p99_ms)" "$(tcol "$c" max_ms)"
+            "$(fmt_ms "$(tcol "$c" p50_ms)")" "$(fmt_ms "$(tcol "$c" p90_ms)")" "$(fmt_ms "$(tcol "$c" p99_ms)")" \
+            "$(fmt_ms "$(tcol "$c" max_ms)")"
         for mode in new keep; do
             p=$results/pg-pgbench-$label-$mode.tsv
             how="pgbench -C (a connection per query)"
             [ "$mode" = keep ] && how="pgbench (16 kept connections)"
-            printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$how" "$(col "$p" 2)" "$(col "$p" 3)" \
-                "$(col "$p" 4)" "$(col "$p" 5)" "$(col "$p" 6)"
+            printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$how" "$(col "$p" 2)" "$(fmt_ms "$(col "$p" 3)")" \
+                "$(fmt_ms "$(col "$p" 4)")" "$(fmt_ms "$(col "$p" 5)")" "$(fmt_ms "$(col "$p" 6)")"
         done
     done
     echo "<!-- /postgresql-query -->"
@@ -423,8 +424,8 @@ else
     awk -v section="$query_section" '
         /^<!-- postgresql-query -->/ { skip = 1; next }
         /^<!-- \/postgresql-query -->/ { skip = 0; next }
-        /^<!-- \/postgresql -->/ { while ((getline line < section) > 0) print line }
-        !skip' "$doc" >"$doc.tmp"
+        /^<!-- \/postgresql -->/ { if (last != "") print ""; while ((getline line < section) > 0) print line }
+        !skip { print; last = $0 }' "$doc" >"$doc.tmp"
     mv "$doc.tmp" "$doc"
     cat "$query_section"
 fi
