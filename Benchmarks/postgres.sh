@@ -121,7 +121,7 @@ if [ "$parts" = query ]; then
     admin -c "DROP DATABASE IF EXISTS bench_catalog WITH (FORCE)"
     "$catalog" migrate --database "$(url bench_catalog)" >/dev/null
     "$catalog" seed --seeds "$seeds" --database "$(url bench_catalog)" >/dev/null
-else
+else # a) and b)
 # ---------------------------------------------------------------------------------------------
 log "a) seed: catalog seed vs. psql \\copy + INSERT ... SELECT"
 sed "s|SEEDS|$seeds|g" "$root/Benchmarks/psql-seed.sql" >"$work/pg-load.sql"
@@ -187,7 +187,7 @@ reset_migrate="psql -X -q -d '$(url postgres)' -c 'DROP DATABASE IF EXISTS bench
     --name psql --name catalog \
     -- psql -X -q -v ON_ERROR_STOP=1 -d "$(url bench_m)" -f "$mscript" \
     ::: "$catalog" migrate --migrations "$mdir" --database "$(url bench_m)" | tee "$results/pg-migrate.txt"
-fi
+fi # a) and b)
 
 # ---------------------------------------------------------------------------------------------
 log "c) query: catalog query vs. psql -c, in-process, 16 concurrent clients vs. pgbench"
@@ -368,7 +368,7 @@ EOF
 } >"$query_section"
 doc=$root/docs/benchmarks.md
 
-if [ "$parts" = all ]; then
+if [ "$parts" = all ]; then # the whole section, c) inside it
 seed_ratio=$(ratio "$results/pg-seed.tsv" catalog)
 migrate_ratio=$(ratio "$results/pg-migrate.tsv" catalog)
 section=$work/pg-section.md
