@@ -21,6 +21,8 @@ let package = Package(
         .executableTarget(name: "bench-generate", dependencies: ["BenchSupport"]),
         // Runs commands alternately (A B A B ...) and reports wall time and peak RSS.
         .executableTarget(name: "bench-ab", dependencies: ["BenchSupport"]),
+        // Many copies of one command at once (concurrent clients): throughput and latency.
+        .executableTarget(name: "bench-clients", dependencies: ["BenchSupport"]),
         // The three relationship queries run in-process through CatalogKit, thousands of times.
         .executableTarget(
             name: "bench-latency",

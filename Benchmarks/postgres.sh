@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The PostgreSQL benchmarks (issue 14). Run on demand, never in CI:
 #
-#   Benchmarks/postgres.sh [small|medium|large]      (default small)
+#   Benchmarks/postgres.sh [small|medium|large] [all|query]      (default small all)
 #
 # Starts a throwaway server (scripts/with-postgres.sh: a Unix socket, fsync off, on this machine)
 # and compares, each pair alternating its commands (A B A B ...) with bench-ab:
@@ -12,18 +12,28 @@
 #   b) migrate: the 500 generated migration files of Benchmarks/run.sh, rewritten for PostgreSQL
 #      (bigint identity keys, no STRICT or NOCASE), `catalog migrate` vs. psql applying the same
 #      SQL with the same ledger rows in one session (BEGIN; the migration; its ledger row;
-#      COMMIT), from an empty database each time.
-# Writes the section between `<!-- postgresql -->` and `<!-- /postgresql -->` of
-# docs/benchmarks.md (Benchmarks/run.sh keeps it) and Benchmarks/data/<size>/results/pg-*.
-# Needs: swift, psql and the server (scripts/bootstrap.sh installs them), sha256sum, awk.
+#      COMMIT), from an empty database each time;
+#   c) query (issue 15), on the article catalog (`catalog setup`) and on the generated one of a):
+#      `catalog query --company X` as a whole process vs. `psql -c` with the equivalent SQL (both
+#      answers checked to name the same frameworks first); the same question in-process
+#      (bench-latency on one connection, p50/p99); 16 concurrent `catalog query` processes
+#      (bench-clients) vs. `pgbench -f` with the equivalent SQL, keeping its connections and with
+#      -C (a new connection per query). CATALOG_BEFORE=PATH adds another catalog binary to the
+#      whole-process comparison (the build before a change).
+# `query` runs c) alone (seeding the generated catalog once, untimed) and rewrites only its part of
+# the section. Writes the section between `<!-- postgresql -->` and `<!-- /postgresql -->` of
+# docs/benchmarks.md (Benchmarks/run.sh keeps it), c) between `<!-- postgresql-query -->` and
+# `<!-- /postgresql-query -->` inside it, and Benchmarks/data/<size>/results/pg-*.
+# Needs: swift, psql, pgbench and the server (scripts/bootstrap.sh installs them), sha256sum, awk.
 set -euo pipefail
 
 size=${1:-small}
-case "$size" in
-small | medium) seed_pairs=5 ;;
-large) seed_pairs=3 ;;
+parts=${2:-all}
+case "$size:$parts" in
+small:all | medium:all | small:query | medium:query | large:query) seed_pairs=5 ;;
+large:all) seed_pairs=3 ;;
 *)
-    echo "usage: Benchmarks/postgres.sh [small|medium|large]" >&2
+    echo "usage: Benchmarks/postgres.sh [small|medium|large] [all|query]" >&2
     exit 2
     ;;
 esac
@@ -46,7 +56,7 @@ die() {
 }
 
 log "tools and builds"
-for product in bench-generate bench-ab; do
+for product in bench-generate bench-ab bench-latency bench-clients; do
     swift build -c release --package-path "$root/Benchmarks" --scratch-path "$root/.build-bench" \
         --product "$product" >&2
 done
@@ -106,6 +116,12 @@ else
     (cd "$seeds" && sha256sum -- *.csv) >"$data/seeds.sha256"
 fi
 
+if [ "$parts" = query ]; then
+    log "the generated catalog ($size), seeded once for c)"
+    admin -c "DROP DATABASE IF EXISTS bench_catalog WITH (FORCE)"
+    "$catalog" migrate --database "$(url bench_catalog)" >/dev/null
+    "$catalog" seed --seeds "$seeds" --database "$(url bench_catalog)" >/dev/null
+else # a) and b)
 # ---------------------------------------------------------------------------------------------
 log "a) seed: catalog seed vs. psql \\copy + INSERT ... SELECT"
 sed "s|SEEDS|$seeds|g" "$root/Benchmarks/psql-seed.sql" >"$work/pg-load.sql"
@@ -171,11 +187,188 @@ reset_migrate="psql -X -q -d '$(url postgres)' -c 'DROP DATABASE IF EXISTS bench
     --name psql --name catalog \
     -- psql -X -q -v ON_ERROR_STOP=1 -d "$(url bench_m)" -f "$mscript" \
     ::: "$catalog" migrate --migrations "$mdir" --database "$(url bench_m)" | tee "$results/pg-migrate.txt"
+fi # a) and b)
 
 # ---------------------------------------------------------------------------------------------
+log "c) query: catalog query vs. psql -c, in-process, 16 concurrent clients vs. pgbench"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+admin -c "DROP DATABASE IF EXISTS bench_article WITH (FORCE)"
+"$catalog" setup --database "$(url bench_article)" >/dev/null
+quote() { printf "'%s'" "${1//\'/\'\'}"; }
+one() { psql -X -At -d "$(url "$1")" -c "$2"; }
+# The generated catalog's company: the first with frameworks from the middle of the table.
+big_company=$(one bench_catalog "SELECT name FROM companies WHERE id = (SELECT min(company_id) FROM framework_companies
+    WHERE company_id >= (SELECT max(id) / 2 FROM companies))")
+big_rows=$(one bench_catalog "SELECT (SELECT count(*) FROM companies) || ' companies, ' ||
+    (SELECT count(*) FROM framework_companies) + (SELECT count(*) FROM framework_features) || ' links'")
+# What `catalog query --company X` prints in its table: the frameworks the company uses with their
+# language, by name ignoring ASCII case (catalog's name comparison on PostgreSQL).
+company_sql() {
+    printf '%s' "SELECT f.name, l.name AS language, f.first_release_year AS released, f.kind
+FROM frameworks AS f JOIN languages AS l ON l.id = f.language_id
+WHERE f.id IN (SELECT framework_id FROM framework_companies WHERE company_id =
+  (SELECT id FROM companies WHERE lower(name COLLATE \"C\") = lower($(quote "$1") COLLATE \"C\")))
+ORDER BY lower(f.name COLLATE \"C\")"
+}
+query_runs=40
+# The psql program itself: Debian's /usr/bin/psql is a Perl wrapper choosing a version (about 100 ms).
+psql_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/psql
+[ -x "$psql_bin" ] || psql_bin=$(command -v psql)
+client_seconds=10
+query_bench() { # label database company
+    local label=$1 db=$2 company=$3 sql catalog_names psql_names
+    sql=$(company_sql "$company")
+    catalog_names=$("$catalog" query --company "$company" --database "$(url "$db")" --format csv | tail -n +2 | cut -d, -f1)
+    psql_names=$(psql -X -At -F, -d "$(url "$db")" -c "$sql" | cut -d, -f1)
+    [ -n "$catalog_names" ] || die "query --company $company ($label): catalog found no framework"
+    [ "$catalog_names" = "$psql_names" ] ||
+        die "query --company $company ($label): catalog says $(echo "$catalog_names" | tr '\n' ' '), psql says $(echo "$psql_names" | tr '\n' ' ')"
+    echo "$label: both answer $(echo "$catalog_names" | wc -l) framework(s) for $company" >&2
+    echo "$catalog_names" | wc -l >"$work/pg-query-$label.frameworks"
+
+    local names=(--name psql --name catalog) commands=(::: "$catalog" query --company "$company" --database "$(url "$db")")
+    if [ -n "${CATALOG_BEFORE:-}" ]; then
+        names+=(--name catalog-before)
+        commands+=(::: "$CATALOG_BEFORE" query --company "$company" --database "$(url "$db")")
+    fi
+    "$bench/bench-ab" --runs "$query_runs" --warmup 5 --tsv "$results/pg-query-$label.tsv" "${names[@]}" \
+        -- "$psql_bin" -X -d "$(url "$db")" -c "$sql" "${commands[@]}" | tee "$results/pg-query-$label.txt"
+
+    "$bench/bench-latency" "$(url "$db")" --company "$company" --iterations 5000 --warmup 500 \
+        --tsv "$results/pg-latency-$label.tsv" | tee "$results/pg-latency-$label.txt"
+
+    "$bench/bench-clients" --clients 16 --seconds "$client_seconds" --warmup 1 --tsv "$results/pg-clients-$label.tsv" \
+        -- "$catalog" query --company "$company" --database "$(url "$db")" | tee "$results/pg-clients-$label.txt"
+    printf '%s;\n' "$sql" >"$work/pg-query-$label.sql"
+    local mode flag
+    for mode in keep new; do
+        flag=()
+        [ "$mode" = new ] && flag=(-C)
+        rm -f "$work/pg-bench-$label-$mode".*
+        (cd "$work" && pgbench -n "${flag[@]}" -f "pg-query-$label.sql" -c 16 -j 2 -T "$client_seconds" \
+            -h "${pg[host]}" -p "${pg[port]}" -U "${pg[user]}" --log --log-prefix="pg-bench-$label-$mode" "$db") \
+            >"$results/pg-pgbench-$label-$mode.txt" 2>&1 || { cat "$results/pg-pgbench-$label-$mode.txt" >&2; die "pgbench failed"; }
+        # Each log line: client, transaction, latency (us), ...; runs, per second and percentiles.
+        cat "$work/pg-bench-$label-$mode".* | awk '{ print $3 / 1000 }' | sort -g | awk -v seconds="$client_seconds" '
+            { latency[NR] = $1 }
+            END {
+                n = NR
+                split("0.5 0.9 0.99", fractions, " ")
+                printf "%d\t%.1f", n, n / seconds
+                for (i = 1; i <= 3; i++) { r = int(fractions[i] * n + 0.999999); if (r < 1) r = 1; printf "\t%.3f", latency[r] }
+                printf "\t%.3f\n", latency[n]
+            }' >"$results/pg-pgbench-$label-$mode.tsv"
+        echo "pgbench ($mode connections): $(cat "$results/pg-pgbench-$label-$mode.tsv")" >&2
+    done
+}
+query_bench article bench_article PayPal
+query_bench generated bench_catalog "$big_company"
+
+# ---------------------------------------------------------------------------------------------
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
 log "report: docs/benchmarks.md (PostgreSQL section)"
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 server=$(psql -X -At -d "$(url postgres)" -c "SHOW server_version")
+# Field $2 of the one line of a headerless TSV file.
+col() { cut -f"$2" "$1"; }
+# Field `name` of the one data line of a TSV file with a header.
+tcol() { awk -F'\t' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $(c[name]) }' "$1"; }
+us_verdict() { awk -v v="$1" 'BEGIN { print (v < 1000 ? "met" : "**not met**") }'; }
+before_note=""
+[ -n "${CATALOG_BEFORE:-}" ] &&
+    before_note=" \`catalog-before\` is ${CATALOG_BEFORE_LABEL:-$CATALOG_BEFORE}, in the same rounds."
+query_section=$work/pg-query-section.md
+{
+    cat <<EOF
+<!-- postgresql-query -->
+### Queries
+
+Generated by \`Benchmarks/postgres.sh $size $parts\` on $(date -u +%Y-%m-%d) (catalog $rev, PostgreSQL $server on this
+machine over a Unix socket, the same server for every figure, in one run). The static binary. Load
+average (1, 5, 15 min) $load_before before and $load_after after: the machine's 2 cores are
+shared with other builds, so absolute times drift; the ratios are taken within rounds. Catalogs:
+the article's (\`catalog setup\`) and the generated $size one ($big_rows).
+
+| target | figure | |
+|---|---|---|
+| \`catalog query --company\` <= 1.5x \`psql -c\`, article catalog | $(ratio "$results/pg-query-article.tsv" catalog)x | $(verdict "$(ratio "$results/pg-query-article.tsv" catalog)" 1.5) |
+| \`catalog query --company\` <= 1.5x \`psql -c\`, generated ($size) | $(ratio "$results/pg-query-generated.tsv" catalog)x | $(verdict "$(ratio "$results/pg-query-generated.tsv" catalog)" 1.5) |
+| in-process p99 < 1 ms, article catalog | $(tcol "$results/pg-latency-article.tsv" p99_us) us | $(us_verdict "$(tcol "$results/pg-latency-article.tsv" p99_us)") |
+| in-process p99 < 1 ms, generated ($size) | $(tcol "$results/pg-latency-generated.tsv" p99_us) us | $(us_verdict "$(tcol "$results/pg-latency-generated.tsv" p99_us)") |
+
+Whole process: \`catalog query --company X --database URL\` (its table: the frameworks with their
+language) against \`psql -X -d URL -c SQL\` with the equivalent statement (the same join, names
+compared by \`lower(x COLLATE "C")\`, sorted by name), alternating with bench-ab, $query_runs rounds
+after 5 warm-up; both answers were checked to name the same frameworks in the same order first.
+Each process connects once (psql too). psql is \`$psql_bin\`, not Debian's
+\`/usr/bin/psql\`, a Perl wrapper that costs about 100 ms more.$before_note
+
+EOF
+    if [ -n "${CATALOG_BEFORE:-}" ]; then
+        echo "| catalog | company | frameworks | psql | catalog | peak RSS catalog / psql | ratio | catalog-before | ratio before |"
+        echo "|---|---|---|---|---|---|---|---|---|"
+    else
+        echo "| catalog | company | frameworks | psql | catalog | peak RSS catalog / psql | ratio |"
+        echo "|---|---|---|---|---|---|---|"
+    fi
+    for label in article generated; do
+        company=PayPal
+        [ "$label" = generated ] && company=$big_company
+        t=$results/pg-query-$label.tsv
+        printf '| %s | %s | %s | %s ms | %s ms | %s / %s MB | %sx |' "$label" "$company" \
+            "$(cat "$work/pg-query-$label.frameworks")" "$(ms "$t" psql)" "$(ms "$t" catalog)" "$(mb "$t" catalog)" \
+            "$(mb "$t" psql)" "$(ratio "$t" catalog)"
+        if [ -n "${CATALOG_BEFORE:-}" ]; then printf ' %s ms | %sx |' "$(ms "$t" catalog-before)" "$(ratio "$t" catalog-before)"; fi
+        printf '\n'
+    done
+    cat <<EOF
+
+In-process (\`bench-latency URL --company X\`: one connection opened once through CatalogKit, the
+statements \`catalog query\` runs, in a REPEATABLE READ transaction; 5,000 answers after 500
+warm-up), microseconds:
+
+| catalog | p50 | p90 | p99 | max | p99 < 1 ms |
+|---|---|---|---|---|---|
+EOF
+    for label in article generated; do
+        t=$results/pg-latency-$label.tsv
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$(tcol "$t" p50_us)" "$(tcol "$t" p90_us)" \
+            "$(tcol "$t" p99_us)" "$(tcol "$t" max_us)" "$(us_verdict "$(tcol "$t" p99_us)")"
+    done
+    cat <<EOF
+
+Sixteen clients at once against the one server, $client_seconds s each: \`bench-clients --clients 16\`
+keeps 16 \`catalog query --company X\` processes running (each client starts the next when one
+ends; 1 s of warm-up first), against \`pgbench -n -f query.sql -c 16 -j 2 -T $client_seconds\` with the
+equivalent SQL, keeping its 16 connections, and with \`-C\` (a new connection per query). Latency
+is per query: a whole process for catalog, a transaction as pgbench logs it (\`--log\`); "per s" is
+queries completed per second. Not like for like: each catalog query pays a process start (a 30 MB
+static binary, dlopen of libpq), a connection (a new server backend) and its prepared statements,
+where pgbench keeps its connections and sends one simple query; \`pgbench -C\` pays a connection
+per query too and is the fairer comparison. The clients and the server share the two cores.
+
+| catalog | route | per s | p50 ms | p90 ms | p99 ms | max ms |
+|---|---|---|---|---|---|---|
+EOF
+    for label in article generated; do
+        c=$results/pg-clients-$label.tsv
+        printf '| %s | 16 `catalog query` processes | %s | %s | %s | %s | %s |\n' "$label" "$(tcol "$c" per_second)" \
+            "$(fmt_ms "$(tcol "$c" p50_ms)")" "$(fmt_ms "$(tcol "$c" p90_ms)")" "$(fmt_ms "$(tcol "$c" p99_ms)")" \
+            "$(fmt_ms "$(tcol "$c" max_ms)")"
+        for mode in new keep; do
+            p=$results/pg-pgbench-$label-$mode.tsv
+            how="pgbench -C (a connection per query)"
+            [ "$mode" = keep ] && how="pgbench (16 kept connections)"
+            printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$how" "$(col "$p" 2)" "$(fmt_ms "$(col "$p" 3)")" \
+                "$(fmt_ms "$(col "$p" 4)")" "$(fmt_ms "$(col "$p" 5)")" "$(fmt_ms "$(col "$p" 6)")"
+        done
+    done
+    echo "<!-- /postgresql-query -->"
+} >"$query_section"
+doc=$root/docs/benchmarks.md
+
+if [ "$parts" = all ]; then # the whole section, c) inside it
 seed_ratio=$(ratio "$results/pg-seed.tsv" catalog)
 migrate_ratio=$(ratio "$results/pg-migrate.tsv" catalog)
 section=$work/pg-section.md
@@ -211,9 +404,10 @@ transaction per migration) against psql running the same statements with the sam
 |---|---|---|---|
 | psql | $(ms "$results/pg-migrate.tsv" psql) ms | $(mb "$results/pg-migrate.tsv" psql) MB | 1.00x |
 | \`catalog migrate\` | $(ms "$results/pg-migrate.tsv" catalog) ms | $(mb "$results/pg-migrate.tsv" catalog) MB | ${migrate_ratio}x |
+
+$(cat "$query_section")
 <!-- /postgresql -->
 EOF
-doc=$root/docs/benchmarks.md
 if grep -q '^<!-- postgresql -->' "$doc"; then
     awk -v section="$section" '
         /^<!-- postgresql -->/ { while ((getline line < section) > 0) print line; skip = 1; next }
@@ -224,4 +418,15 @@ else
     { echo; cat "$section"; } >>"$doc"
 fi
 cat "$section"
+else
+    # c) alone: its part of the section, put at the section's end the first time.
+    grep -q '^<!-- /postgresql -->' "$doc" || die "docs/benchmarks.md has no PostgreSQL section: run all parts once"
+    awk -v section="$query_section" '
+        /^<!-- postgresql-query -->/ { skip = 1; next }
+        /^<!-- \/postgresql-query -->/ { skip = 0; next }
+        /^<!-- \/postgresql -->/ { if (last != "") print ""; while ((getline line < section) > 0) print line }
+        !skip { print; last = $0 }' "$doc" >"$doc.tmp"
+    mv "$doc.tmp" "$doc"
+    cat "$query_section"
+fi
 log "done"

@@ -10,27 +10,64 @@ enum CatalogReader {
     static func open(_ options: ReadingOptions) throws -> any DatabaseConnection {
         let location = try options.database.locate(seeds: options.seedOptions.seeds)
         let path = location.databasePath
+        if DatabaseBackend.isPostgres(path) { return try openServer(location, options) }
         if !DatabaseBackend.driver(for: path).databaseExists() {
-            switch location.databaseOrigin {
-            case .option:
-                let given = options.database.database ?? path
-                let named = DatabaseBackend.displayName(of: given)
-                // A URL whose password is hidden cannot be repeated in the suggestion.
-                let argument = named == given ? shellQuoted(named) : "URL"
-                throw CommandFailure(
-                    "no catalog database at \(named); to create one there, run: catalog setup --database \(argument)")
-            case .environment(let variable):
-                throw CommandFailure(
-                    "no catalog database at \(location.databaseName) (from \(variable)); to create one there, run: catalog setup"
-                )
-            case .project, .userDefault:
-                try location.prepareDatabaseFolder()
-            }
+            try missing(location, options)
+            try location.prepareDatabaseFolder()
         }
         let setup = CatalogSetup(
             databasePath: path, migrations: location.migrations, seeds: location.seeds,
             lockTimeout: options.database.lockTimeout)
         return try setup.openForReading { note in Terminal.writeError(note) }
+    }
+
+    /// A PostgreSQL database, opened with one connection: a missing one is the server's refusal
+    /// to connect, not a connection of its own asking first (which cost one more connection,
+    /// about a millisecond, per command). Then, as `CatalogSetup.openForReading` does: the
+    /// same messages for a failure to connect and for pending migrations. A server database is
+    /// never created by a reader, so there is nothing to set up.
+    private static func openServer(_ location: CatalogLocation, _ options: ReadingOptions) throws
+        -> any DatabaseConnection
+    {
+        let db: any DatabaseConnection
+        do {
+            let timeout = Timeout.milliseconds(options.database.lockTimeout)
+            guard
+                let opened = try DatabaseBackend.openExisting(
+                    forReading: location.databasePath, busyTimeoutMilliseconds: timeout)
+            else {
+                try missing(location, options)
+                throw SeedSetupError.databaseMissing(location.databaseName)
+            }
+            db = opened
+        } catch let error as DatabaseAccessError {
+            throw error
+        } catch let error as any DatabaseError {
+            throw SeedSetupError.database(path: location.databaseName, message: error.description)
+        }
+        let pending = try DatabaseBackend.pendingVersions(of: location.migrations, in: db).count
+        if pending > 0 { throw SeedSetupError.pendingMigrations(database: location.databaseName, count: pending) }
+        return db
+    }
+
+    /// Refuses a missing database named by `--database` or an environment variable, naming
+    /// `catalog setup`; returns for one at a default place, which a reader creates.
+    private static func missing(_ location: CatalogLocation, _ options: ReadingOptions) throws {
+        switch location.databaseOrigin {
+        case .option:
+            let given = options.database.database ?? location.databasePath
+            let named = DatabaseBackend.displayName(of: given)
+            // A URL whose password is hidden cannot be repeated in the suggestion.
+            let argument = named == given ? shellQuoted(named) : "URL"
+            throw CommandFailure(
+                "no catalog database at \(named); to create one there, run: catalog setup --database \(argument)")
+        case .environment(let variable):
+            throw CommandFailure(
+                "no catalog database at \(location.databaseName) (from \(variable)); to create one there, run: catalog setup"
+            )
+        case .project, .userDefault:
+            return
+        }
     }
 
     /// Runs `answer`; when it is empty, or names something the catalog does not hold, and the

@@ -27,6 +27,51 @@ public enum DatabaseBackend {
         (db as? PostgresConnection)?.connectionString ?? db.location
     }
 
+    /// Opens `address` for reading, or returns nil when the database does not exist.
+    ///
+    /// On PostgreSQL this is one connection: the server's refusal to connect with SQLSTATE 3D000
+    /// (`invalid_catalog_name`) says that the database is missing, where asking
+    /// `driver(for:).databaseExists()` first would connect once more (about a millisecond over a
+    /// Unix socket). Any other failure to connect is thrown.
+    public static func openExisting(forReading address: String, busyTimeoutMilliseconds: Int) throws
+        -> (any DatabaseConnection)?
+    {
+        let driver = driver(for: address)
+        guard isPostgres(address) else {
+            guard driver.databaseExists() else { return nil }
+            return try driver.openForReading(busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        }
+        do {
+            return try driver.openForReading(busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        } catch let error as PostgresError where error.sqlState == "3D000" {
+            return nil
+        }
+    }
+
+    /// The versions of `migrations` that `db` has not applied, for a command that only reads:
+    /// what `Migrator.pendingVersions` answers, in one statement when the ledger is whole.
+    ///
+    /// `Migrator.pendingVersions` first proves that the ledger is catalog's (in the current schema
+    /// with every column; without one, that the database holds no other tables), then reads it:
+    /// four statements, ten round trips on PostgreSQL, and on a new PostgreSQL session the lookup
+    /// through `information_schema.columns` alone costs milliseconds of catalog reads. Reading
+    /// every ledger column by name proves the usual case in one statement; when that fails (no
+    /// ledger, a column missing), the full check runs and gives its own answer or message. On
+    /// PostgreSQL the statement finds `schema_migrations` through the search path, where the
+    /// migrator looks in the current schema only; the catalog's tables are found the same way.
+    public static func pendingVersions(of migrations: FileSource, in db: any DatabaseConnection) throws -> [String] {
+        let driver = driver(for: db)
+        let records: [LedgerRecord]
+        do {
+            records = try driver.ledgerRecords(db)
+        } catch is any DatabaseError {
+            return try Migrator(driver: driver, migrations: migrations).pendingVersions(in: db)
+        }
+        let applied = Set(records.map(\.version))
+        return try MigrationParser.fileNames(in: migrations).compactMap { MigrationParser.splitFileName($0)?.0 }
+            .filter { !applied.contains($0) }.sorted()
+    }
+
     /// Opens `address` for a person's SQL: read-only unless `write`.
     public static func openScriptSession(
         _ address: String, write: Bool, busyTimeout: Int, limits: ScriptLimits = .default

@@ -303,6 +303,62 @@ final class PostgresTestDatabase {
         }
     }
 
+    /// Sessions the server has counted on `database` (`pg_stat_database.sessions`, flushed when a
+    /// session ends), asked on the server's maintenance database.
+    func sessions(on database: String) throws -> Int {
+        let admin = try PostgresConnection(url: try #require(PostgresTestDatabase.serverConnectionString))
+        return try admin.fetchValue(
+            "SELECT sessions FROM pg_stat_database WHERE datname = $1", [.text(database)], as: Int.self) ?? 0
+    }
+
+    @Test func aReaderConnectsOnceAndKeepsItsMessages() throws {
+        let (sandbox, pg) = try setUpBoth()
+        // One session per query (it was three: two only asked whether the database exists).
+        let before = try sessions(on: pg.name)
+        #expect(try sandbox.succeed(["query", "--company", "PayPal", "--database", pg.url]).stdout.contains("Express"))
+        var after = before
+        for _ in 0..<100 where after == before {
+            usleep(50_000)
+            after = try sessions(on: pg.name)
+        }
+        usleep(300_000)
+        #expect(try sessions(on: pg.name) - before == 1)
+
+        // A missing database, from the server's refusal of that one connection: the same sentences.
+        let options = PostgresTestDatabase.keywords(try #require(PostgresTestDatabase.serverConnectionString))
+        let missing = "postgresql://\(options["user"]!)@/no_such_db?host=\(options["host"]!)&port=\(options["port"]!)"
+        let byOption = try sandbox.run(["query", "--company", "PayPal", "--database", missing])
+        #expect(byOption.exitCode == 1)
+        #expect(
+            byOption.stderr
+                == "error: no catalog database at \(missing); to create one there, run: catalog setup --database '\(missing)'\n"
+        )
+        let byVariable = try sandbox.run(["list", "languages"], environment: ["CATALOG_DATABASE": missing])
+        #expect(byVariable.exitCode == 1)
+        #expect(
+            byVariable.stderr
+                == "error: no catalog database at \(missing) (from CATALOG_DATABASE); to create one there, run: catalog setup\n"
+        )
+
+        // The ledger read in one statement, and the full check when it is not whole.
+        try pg.connect().execute(
+            "DELETE FROM schema_migrations WHERE sequence = (SELECT max(sequence) FROM schema_migrations)")
+        let pending = try sandbox.run(["query", "--company", "PayPal", "--database", pg.url])
+        #expect(pending.exitCode == 1)
+        #expect(pending.stderr.hasSuffix("has 1 pending migration; run `catalog migrate` first\n"), "\(pending.stderr)")
+        try pg.connect().execute("ALTER TABLE schema_migrations DROP COLUMN duration_ms")
+        let foreign = try sandbox.run(["query", "--company", "PayPal", "--database", pg.url])
+        #expect(foreign.exitCode == 1)
+        #expect(
+            foreign.stderr.hasSuffix(
+                "has a schema_migrations table without the columns duration_ms (made by another migration tool?); "
+                    + "catalog will not change it\n"), "\(foreign.stderr)")
+        try pg.connect().execute("DROP TABLE schema_migrations")
+        let noLedger = try sandbox.run(["query", "--company", "PayPal", "--database", pg.url])
+        #expect(noLedger.exitCode == 1)
+        #expect(noLedger.stderr.contains("companies"), "\(noLedger.stderr)")
+    }
+
     @Test func databaseURLChoosesPostgreSQLButNotAnotherAppsSQLiteFile() throws {
         let (sandbox, pg) = try setUpBoth()
         try sandbox.succeed([

@@ -1,11 +1,13 @@
-// bench-latency DB --company NAME --framework NAME --feature NAME [--iterations N] [--warmup W] [--tsv FILE]
+// bench-latency DB [--company NAME] [--framework NAME] [--feature NAME] [--iterations N] [--warmup W]
+//               [--tsv FILE]
 //
-// Opens DB read-only through CatalogKit, as `catalog query` does, and answers each of the three
-// questions N times (default 5,000) on that one connection, after W warm-up answers (default
-// 500): what `catalog query --company NAME` and `--feature NAME` load for the table format (the
-// frameworks with their language), and what `--framework NAME` loads for its card (every
-// detail). Prints p50, p90, p99 and max per question in microseconds; --tsv FILE also writes
-// them tab-separated after a header line: query, iterations, rows, p50_us, p90_us, p99_us, max_us.
+// Opens DB (a SQLite file, or a postgres:// URL) for reading through CatalogKit, as `catalog
+// query` does, once, and answers each question given N times (default 5,000) on that one
+// connection, after W warm-up answers (default 500): what `catalog query --company NAME` and
+// `--feature NAME` load for the table format (the frameworks with their language), and what
+// `--framework NAME` loads for its card (every detail). Prints p50, p90, p99 and max per question
+// in microseconds; --tsv FILE also writes them tab-separated after a header line: query,
+// iterations, rows, p50_us, p90_us, p99_us, max_us.
 
 import BenchSupport
 import CatalogKit
@@ -16,7 +18,8 @@ import CatalogSQLite
 #endif
 
 let usage =
-    "usage: bench-latency DB --company NAME --framework NAME --feature NAME [--iterations N] [--warmup W] [--tsv FILE]"
+    "usage: bench-latency DB [--company NAME] [--framework NAME] [--feature NAME] [--iterations N] [--warmup W] "
+    + "[--tsv FILE]"
 
 var database: String?
 var company: String?
@@ -49,17 +52,24 @@ while !arguments.isEmpty {
         database = argument
     }
 }
-guard let database, let company, let framework, let feature else { fail(usage, status: 2) }
+guard let database, company != nil || framework != nil || feature != nil else { fail(usage, status: 2) }
 
-let db: Connection
+let db: any DatabaseConnection
 do {
-    db = try Connection.openReadOnly(path: database)
-    // A long-lived reader: room in SQLite's page cache for what a framework card reads (about
-    // 1,500 scattered company rows), which SQLite's 2 MB default cannot hold, so repeated answers
-    // do not re-read pages with pread. The catalog CLI, one query per process, keeps the default.
-    try db.setPageCache(kibibytes: 64 * 1_024)
+    if DatabaseBackend.isPostgres(database) {
+        // One connection over the URL's socket or port, as `catalog query` opens it.
+        db = try DatabaseBackend.driver(for: database).openForReading(busyTimeoutMilliseconds: 0)
+    } else {
+        let connection = try Connection.openReadOnly(path: database)
+        // A long-lived reader: room in SQLite's page cache for what a framework card reads (about
+        // 1,500 scattered company rows), which SQLite's 2 MB default cannot hold, so repeated
+        // answers do not re-read pages with pread. The catalog CLI, one query per process, keeps
+        // the default.
+        try connection.setPageCache(kibibytes: 64 * 1_024)
+        db = connection
+    }
 } catch {
-    fail("bench-latency: cannot open \(database): \(error)")
+    fail("bench-latency: cannot open \(DatabaseBackend.displayName(of: database)): \(error)")
 }
 let query = CatalogQuery(db)
 
@@ -69,11 +79,12 @@ struct Question {
     var details: Set<CatalogQuery.Detail>
 }
 
-let questions = [
-    Question(name: "--company", filters: .init(companies: [company]), details: [.language]),
-    Question(name: "--framework", filters: .init(frameworks: [framework]), details: Set(CatalogQuery.Detail.allCases)),
-    Question(name: "--feature", filters: .init(features: [feature]), details: [.language]),
-]
+let questions =
+    (company.map { [Question(name: "--company", filters: .init(companies: [$0]), details: [.language])] } ?? [])
+    + (framework.map {
+        [Question(name: "--framework", filters: .init(frameworks: [$0]), details: Set(CatalogQuery.Detail.allCases))]
+    } ?? [])
+    + (feature.map { [Question(name: "--feature", filters: .init(features: [$0]), details: [.language])] } ?? [])
 
 var table: [[String]] = [["query", "rows", "p50 us", "p90 us", "p99 us", "max us"]]
 var tsv = "query\titerations\trows\tp50_us\tp90_us\tp99_us\tmax_us\n"
