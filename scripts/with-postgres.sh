@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Runs a command with a throwaway PostgreSQL server: initdb in a temporary folder (as the
+# Runs a command with throwaway PostgreSQL servers: initdb in a temporary folder (as the
 # unprivileged user `nobody` when run as root, since the server refuses root), listening on a
 # Unix socket in that folder (trust authentication: nothing else can reach the socket) and on a
 # free loopback port (passwords required, scram-sha-256), no fsync. CATALOG_TEST_POSTGRES holds
 # the libpq connection string the tests use (the socket), CATALOG_TEST_POSTGRES_TCP the loopback
-# port's. The server is stopped and the folder removed at the end, failure or not.
+# port's.
+#
+# Beside it, two more servers for the tests that need them:
+# - a streaming hot standby of that server (pg_basebackup -R), read-only, on a socket of its own:
+#   CATALOG_TEST_POSTGRES_STANDBY;
+# - an independent cluster that a test may restart (restarting the main server would break the
+#   tests running beside it): CATALOG_TEST_POSTGRES_RESTARTABLE, and CATALOG_TEST_POSTGRES_RESTART,
+#   a script that restarts it at once (`pg_ctl restart -m immediate -w`) as the server's user.
+# Every server is stopped and the folder removed at the end, failure or not.
 #
 #   scripts/with-postgres.sh swift test
 #
@@ -25,28 +33,97 @@ if [ "$(id -u)" -eq 0 ]; then
     as_server=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 fi
 stop() {
-    "${as_server[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    # The standby first: it would otherwise keep retrying its stopped primary.
+    for data in standby data restartable; do
+        if [ -f "$dir/$data/postmaster.pid" ]; then
+            "${as_server[@]}" "$bin/pg_ctl" -D "$dir/$data" -m immediate stop >/dev/null 2>&1 || true
+        fi
+    done
     rm -rf "$dir"
 }
 trap stop EXIT
 
+fail() {
+    echo "with-postgres: $1" >&2
+    [ -n "${2:-}" ] && [ -f "$2" ] && cat "$2" >&2
+    exit 1
+}
+
+# A loopback port nothing listens on (and that no earlier server here was given).
+taken=()
+free_port() {
+    local port=$((20000 + RANDOM % 20000))
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || [[ " ${taken[*]:-} " == *" $port "* ]]; do
+        port=$((port + 1))
+    done
+    taken+=("$port")
+    echo "$port"
+}
+
+# Settings for speed: these servers hold nothing worth a crash-safe write.
+fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+# The main server and the restartable one are initialised side by side.
+initialise() {
+    "${as_server[@]}" "$bin/initdb" -D "$dir/$1" --auth-local=trust --auth-host=scram-sha-256 --username=catalog \
+        --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb-$1.log" 2>&1
+}
+initialise data &
+main_init=$!
+initialise restartable &
+restartable_init=$!
+wait "$main_init" || fail "initdb of the main server failed" "$dir/initdb-data.log"
+wait "$restartable_init" || fail "initdb of the restartable server failed" "$dir/initdb-restartable.log"
+
 # A free loopback port for TCP connections, which need a password (scram-sha-256): the tests of
 # authentication use it. The Unix socket in $dir trusts its (only) user.
-port=$((20000 + RANDOM % 20000))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-"${as_server[@]}" "$bin/initdb" -D "$dir/data" --auth-local=trust --auth-host=scram-sha-256 --username=catalog --encoding=UTF8 \
-    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || {
-    cat "$dir/initdb.log" >&2
-    exit 1
-}
+port=$(free_port)
 "${as_server[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null || {
-    cat "$dir/server.log" >&2
-    exit 1
-}
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast" \
+    start >/dev/null || fail "the main server did not start" "$dir/server.log"
 export CATALOG_TEST_POSTGRES="host=$dir port=$port user=catalog dbname=postgres"
 # The same server over TCP, where a role needs its password.
 export CATALOG_TEST_POSTGRES_TCP="host=127.0.0.1 port=$port dbname=postgres"
-echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on $dir" >&2
+
+# The hot standby: a base backup of the main server over its socket (initdb's pg_hba.conf trusts
+# local replication connections), with -R writing standby.signal and primary_conninfo, so it
+# streams the primary's WAL from then on. Its socket is in a folder of its own (a socket's name
+# holds only the port), and it listens on no TCP port.
+"${as_server[@]}" mkdir "$dir/standby-socket" "$dir/restartable-socket"
+standby_port=$(free_port)
+"${as_server[@]}" "$bin/pg_basebackup" -h "$dir" -p "$port" -U catalog -D "$dir/standby" -R -X stream --no-sync \
+    --checkpoint=fast >"$dir/basebackup.log" 2>&1 || fail "pg_basebackup of the main server failed" "$dir/basebackup.log"
+"${as_server[@]}" "$bin/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -t 60 \
+    -o "-c listen_addresses= -p $standby_port -k $dir/standby-socket -c hot_standby=on $fast" \
+    start >/dev/null || fail "the standby did not start" "$dir/standby.log"
+standby="host=$dir/standby-socket port=$standby_port user=catalog dbname=postgres"
+# pg_ctl -w returns when the standby accepts connections; make sure it is one, streaming.
+for _ in $(seq 1 600); do
+    state=$("$bin/psql" "$standby" -XAtc "SELECT pg_is_in_recovery()" 2>/dev/null || true)
+    [ "$state" = t ] && break
+    sleep 0.1
+done
+[ "${state:-}" = t ] || fail "the standby does not answer as a server in recovery within 60 s" "$dir/standby.log"
+export CATALOG_TEST_POSTGRES_STANDBY="$standby"
+
+# The restartable server, and the script that restarts it at once (SIGQUIT to every server
+# process, then crash recovery), as the server's user; pg_ctl restart reuses the options it was
+# started with. Its log goes to a file: a server must not hold the caller's pipes open.
+restartable_port=$(free_port)
+"${as_server[@]}" "$bin/pg_ctl" -D "$dir/restartable" -l "$dir/restartable.log" -w -t 60 \
+    -o "-c listen_addresses= -p $restartable_port -k $dir/restartable-socket $fast" \
+    start >/dev/null || fail "the restartable server did not start" "$dir/restartable.log"
+export CATALOG_TEST_POSTGRES_RESTARTABLE="host=$dir/restartable-socket port=$restartable_port user=catalog dbname=postgres"
+restart="$dir/restart-server.sh"
+{
+    echo '#!/usr/bin/env bash'
+    echo '# Restarts the throwaway server at once (-m immediate), waiting until it accepts connections.'
+    echo 'set -euo pipefail'
+    printf 'exec %s %q -D %q -l %q -m immediate -w -t 60 restart </dev/null >/dev/null\n' \
+        "${as_server[*]}" "$bin/pg_ctl" "$dir/restartable" "$dir/restartable.log"
+} >"$restart"
+chmod 755 "$restart"
+export CATALOG_TEST_POSTGRES_RESTART="$restart"
+
+echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on $dir (primary, standby, restartable)" >&2
 "$@"
