@@ -42,6 +42,9 @@ stop() {
     rm -rf "$dir"
 }
 trap stop EXIT
+# A signal ends the script through `exit`, so that the EXIT trap stops the servers.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 fail() {
     echo "with-postgres: $1" >&2
@@ -108,10 +111,12 @@ export CATALOG_TEST_POSTGRES_STANDBY="$standby"
 
 # The restartable server, and the script that restarts it at once (SIGQUIT to every server
 # process, then crash recovery), as the server's user; pg_ctl restart reuses the options it was
-# started with. Its log goes to a file: a server must not hold the caller's pipes open.
+# started with. Its log goes to a file: a server must not hold the caller's pipes open. It keeps
+# synchronous_commit on: off, an immediate restart may lose a commit the client was told of, and
+# the tests check that what was committed stays (fsync off only matters if the machine crashes).
 restartable_port=$(free_port)
 "${as_server[@]}" "$bin/pg_ctl" -D "$dir/restartable" -l "$dir/restartable.log" -w -t 60 \
-    -o "-c listen_addresses= -p $restartable_port -k $dir/restartable-socket $fast" \
+    -o "-c listen_addresses= -p $restartable_port -k $dir/restartable-socket -c fsync=off" \
     start >/dev/null || fail "the restartable server did not start" "$dir/restartable.log"
 export CATALOG_TEST_POSTGRES_RESTARTABLE="host=$dir/restartable-socket port=$restartable_port user=catalog dbname=postgres"
 restart="$dir/restart-server.sh"
@@ -119,6 +124,12 @@ restart="$dir/restart-server.sh"
     echo '#!/usr/bin/env bash'
     echo '# Restarts the throwaway server at once (-m immediate), waiting until it accepts connections.'
     echo 'set -euo pipefail'
+    echo '# The server must not inherit the caller'"'"'s descriptors: a parent that waits for their end'
+    echo '# (Foundation'"'"'s Process watches a socket its child holds) would wait for the server to stop.'
+    echo 'for fd in /proc/$$/fd/*; do'
+    echo '    fd=${fd##*/}'
+    echo '    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi'
+    echo 'done'
     printf 'exec %s %q -D %q -l %q -m immediate -w -t 60 restart </dev/null >/dev/null\n' \
         "${as_server[*]}" "$bin/pg_ctl" "$dir/restartable" "$dir/restartable.log"
 } >"$restart"
