@@ -28,12 +28,18 @@ final class PostgresTestDatabase {
         return result
     }
 
-    init() throws {
-        server = try #require(Self.serverConnectionString)
-        let options = Self.keywords(server)
+    /// A new database name on `server` (a libpq keyword string; default: the test server).
+    init(server: String? = nil) throws {
+        self.server = try server ?? #require(Self.serverConnectionString)
         name = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        url =
-            "postgresql://\(options["user"] ?? "")@/\(name)?host=\(options["host"] ?? "")&port=\(options["port"] ?? "5432")"
+        url = Self.url(of: name, on: self.server)
+    }
+
+    /// The postgres:// URL of `database` on the server of the keyword string `server`.
+    static func url(of database: String, on server: String) -> String {
+        let options = keywords(server)
+        return
+            "postgresql://\(options["user"] ?? "")@/\(database)?host=\(options["host"] ?? "")&port=\(options["port"] ?? "5432")"
     }
 
     /// A connection to this database (it must exist).
