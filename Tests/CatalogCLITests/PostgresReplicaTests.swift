@@ -175,6 +175,10 @@ enum PostgresTestServers {
         #expect(create.exitCode == 1)
         #expect(create.stderr.contains("is a read-only standby (the server is in recovery)"), "\(create.stderr)")
         #expect(create.stderr.split(separator: "\n").count == 1, "\(create.stderr)")
+        let read = try sandbox.run(["query", "--database", missing])
+        #expect(read.exitCode == 1)
+        #expect(read.stderr.hasPrefix("error: no catalog database at "), "\(read.stderr)")
+        #expect(read.stderr.contains("catalog setup --database"), "\(read.stderr)")
         // Nothing changed on either server, and the primary still takes the same commands.
         try Self.waitForReplay(pg, standby: standby)
         #expect(try Self.contents(of: pg.url) == before)
