@@ -28,10 +28,9 @@ import Testing
     }
 
     /// The statement a catalog session runs on `database` when it writes (COPY, INSERT, DELETE,
-    /// UPDATE, CREATE), or nil.
-    static func writingStatement(on server: String, database: String) -> String? {
-        guard let db = try? PostgresConnection(url: server) else { return nil }
-        return try? db.fetchValue(
+    /// UPDATE, CREATE), or nil, as `db` (a connection to the server) sees it.
+    static func writingStatement(_ db: PostgresConnection, database: String) -> String? {
+        try? db.fetchValue(
             """
             SELECT left(query, 40) FROM pg_stat_activity
             WHERE application_name = 'catalog' AND state = 'active' AND datname = $1
@@ -42,10 +41,10 @@ import Testing
 
     /// Waits (at most 30 s) until a catalog session writes to `database`; false when none was seen
     /// (the command finished or failed first).
-    static func waitForWrite(on server: String, database: String, while running: RunningCLI) -> Bool {
+    static func waitForWrite(_ db: PostgresConnection, database: String, while running: RunningCLI) -> Bool {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if writingStatement(on: server, database: database) != nil { return true }
+            if writingStatement(db, database: database) != nil { return true }
             // The command may be gone already.
             if Foundation.kill(running.pid, 0) != 0 { return false }
             usleep(5_000)
@@ -87,11 +86,13 @@ import Testing
             let running = try sandbox.start(["seed", "--prune", "--database", pg.url])
             // At different moments: as the first write shows, then later and later into the load.
             let delay = [0, 250, 600, 1_000][(trial - 1) % 4]
-            if !Self.waitForWrite(on: server, database: pg.name, while: running) {
+            // A connection of the test's own, which the restart ends too.
+            let watcher = try PostgresConnection(url: server)
+            if !Self.waitForWrite(watcher, database: pg.name, while: running) {
                 violations.append("trial \(trial): the seed never wrote")
             }
             usleep(useconds_t(delay * 1_000))
-            let statement = Self.writingStatement(on: server, database: pg.name) ?? "(no write running)"
+            let statement = Self.writingStatement(watcher, database: pg.name) ?? "(between statements)"
             moments.append("+\(delay) ms: \(statement.prefix(30))")
             try Self.restart(sandbox, server: server)
             let result = running.wait()
@@ -129,7 +130,7 @@ import Testing
             if trial % 2 == 0 { try sandbox.succeed(["migrate", "--database", pg.url, "--step", "9"]) }
             let running = try sandbox.start(["migrate", "--database", pg.url])
             // Once the migrations write (after CREATE DATABASE, which is not in the database).
-            if !Self.waitForWrite(on: server, database: pg.name, while: running) {
+            if !Self.waitForWrite(try PostgresConnection(url: server), database: pg.name, while: running) {
                 violations.append("trial \(trial): migrate never wrote")
             }
             usleep(useconds_t(trial * 200_000))
