@@ -53,15 +53,15 @@ fail() {
     exit 1
 }
 
-# A loopback port nothing listens on (and that no earlier server here was given).
+# A loopback port nothing listens on and that no server here was given yet, in $free (not
+# echoed: a $(...) subshell would lose the list of ports given).
 taken=()
 free_port() {
-    local port=$((20000 + RANDOM % 20000))
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || [[ " ${taken[*]:-} " == *" $port "* ]]; do
-        port=$((port + 1))
+    free=$((20000 + RANDOM % 20000))
+    while (exec 3<>"/dev/tcp/127.0.0.1/$free") 2>/dev/null || [[ " ${taken[*]:-} " == *" $free "* ]]; do
+        free=$((free + 1))
     done
-    taken+=("$port")
-    echo "$port"
+    taken+=("$free")
 }
 
 # Settings for speed: these servers hold nothing worth a crash-safe write.
@@ -74,7 +74,8 @@ fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 # A free loopback port for TCP connections, which need a password (scram-sha-256): the tests of
 # authentication use it. The Unix socket in $dir trusts its (only) user.
-port=$(free_port)
+free_port
+port=$free
 "${as_server[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast" \
     start >/dev/null || fail "the main server did not start" "$dir/server.log"
@@ -87,7 +88,8 @@ export CATALOG_TEST_POSTGRES_TCP="host=127.0.0.1 port=$port dbname=postgres"
 # streams the primary's WAL from then on. Its socket is in a folder of its own (a socket's name
 # holds only the port), and it listens on no TCP port.
 "${as_server[@]}" mkdir "$dir/standby-socket" "$dir/restartable-socket"
-standby_port=$(free_port)
+free_port
+standby_port=$free
 "${as_server[@]}" "$bin/pg_basebackup" -h "$dir" -p "$port" -U catalog -D "$dir/standby" -R -X stream --no-sync \
     --checkpoint=fast >"$dir/basebackup.log" 2>&1 || fail "pg_basebackup of the main server failed" "$dir/basebackup.log"
 "${as_server[@]}" "$bin/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -t 60 \
@@ -108,7 +110,8 @@ export CATALOG_TEST_POSTGRES_STANDBY="$standby"
 # started with. Its log goes to a file: a server must not hold the caller's pipes open. It keeps
 # synchronous_commit on: off, an immediate restart may lose a commit the client was told of, and
 # the tests check that what was committed stays (fsync off only matters if the machine crashes).
-restartable_port=$(free_port)
+free_port
+restartable_port=$free
 "${as_server[@]}" "$bin/pg_ctl" -D "$dir/restartable" -l "$dir/restartable.log" -w -t 60 \
     -o "-c listen_addresses= -p $restartable_port -k $dir/restartable-socket -c fsync=off" \
     start >/dev/null || fail "the restartable server did not start" "$dir/restartable.log"
