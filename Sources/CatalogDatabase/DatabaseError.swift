@@ -17,6 +17,9 @@ public enum DatabaseErrorKind: Sendable, Hashable {
     case notADatabase
     /// The database could not be opened or reached.
     case cannotOpen
+    /// The connection to a database server broke in the middle of a session (the server restarted,
+    /// shut down or ended it): the server rolled back what was not committed.
+    case connectionLost
     /// Out of disk or quota.
     case full
     /// An input/output error below the database.

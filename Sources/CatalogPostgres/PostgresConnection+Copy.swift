@@ -93,10 +93,11 @@ extension PostgresConnection {
 
     /// The connection's last libpq message as an error.
     private func connectionError(sql: String?) -> PostgresError {
-        PostgresError(
-            sqlState: "08006",
-            message: handle.redacted(PostgresHandle.firstLine(cString(pq.PQerrorMessage(handle.conn)))),
-            sql: sql)
+        let message = PostgresHandle.firstLine(cString(pq.PQerrorMessage(handle.conn)))
+        if pq.PQstatus(handle.conn) == CONNECTION_BAD || PostgresError.isLostConnection(message) {
+            return PostgresError.connectionLost(sql: sql)
+        }
+        return PostgresError(sqlState: "08006", message: handle.redacted(message), sql: sql)
     }
 
     /// `count` values of the identity sequence of `table`'s `id`: the sequence is looked up once,

@@ -51,8 +51,15 @@ final class PostgresHandle {
             guard let result, let value = pq.PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             return String(cString: value)
         }
+        // A broken connection: libpq's own error (no SQLSTATE), or the server's last word before
+        // it closed the session (57P01 admin shutdown, 57P02 crash shutdown).
         let state = field("C") ?? "08006"
         let message = field("M") ?? Self.firstLine(cString(pq.PQerrorMessage(conn)))
+        if pq.PQstatus(conn) == CONNECTION_BAD || PostgresError.isLostConnection(message),
+            field("C").map({ $0.hasPrefix("57P") }) ?? true
+        {
+            return PostgresError.connectionLost(sql: sql)
+        }
         var byteOffset: Int?
         if let position = field("P").flatMap(Int.init), let sql {
             // A 1-based position in characters (Unicode scalars) of the statement.

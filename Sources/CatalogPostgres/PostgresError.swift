@@ -9,12 +9,40 @@ public struct PostgresError: DatabaseError {
     public var message: String
     public var sql: String?
     public var offset: Int?
+    /// True when the connection broke in the middle of a session (`connectionLost(sql:)`).
+    public var isConnectionLost = false
 
     public init(sqlState: String, message: String, sql: String? = nil, offset: Int? = nil) {
         self.sqlState = sqlState
         self.message = message
         self.sql = sql
         self.offset = offset
+    }
+
+    /// True for libpq's own words for a connection that broke (its errors carry no SQLSTATE):
+    /// a write can fail on a closed socket before libpq marks the connection bad.
+    static func isLostConnection(_ libpqMessage: String) -> Bool {
+        [
+            "server closed the connection unexpectedly", "no connection to the server", "could not send data to server",
+            "could not receive data from server", "connection to server was lost", "SSL SYSCALL error",
+            "terminating connection",
+        ].contains { libpqMessage.contains($0) }
+    }
+
+    /// The error of a statement whose connection broke: the server restarted (an immediate
+    /// restart kills every session without a word), shut down or ended the session. libpq's own
+    /// text is three lines ("server closed the connection unexpectedly / This probably means the
+    /// server terminated abnormally / before or while processing the request."); this is one line
+    /// saying what happened to the work and what to do. The server rolls back a transaction whose
+    /// session is gone, so nothing uncommitted was written.
+    static func connectionLost(sql: String?) -> PostgresError {
+        var error = PostgresError(
+            sqlState: "08006",
+            message: "lost the connection to the server (it restarted, shut down or ended this session); "
+                + "the server rolled back what was not committed: run the command again once it accepts connections",
+            sql: sql)
+        error.isConnectionLost = true
+        return error
     }
 
     public var backendCode: String { "SQLSTATE \(sqlState)" }
@@ -42,6 +70,10 @@ public struct PostgresError: DatabaseError {
         } else if message.contains("no pg_hba.conf entry") {
             state = "28000"
             hint = "the server's pg_hba.conf does not let this user connect from here; ask its administrator"
+        } else if message.contains("the database system is") {
+            // starting up, shutting down, in recovery mode, not yet accepting connections
+            state = "57P03"
+            hint = "the server is starting or stopping; run the command again once it accepts connections"
         } else if message.contains("Connection refused") || message.contains("No such file or directory")
             || message.contains("could not translate host name") || message.contains("timeout expired")
             || message.contains("Network is unreachable")
@@ -59,6 +91,7 @@ public struct PostgresError: DatabaseError {
 
     /// The backend-neutral kind of the SQLSTATE (PostgreSQL's appendix A).
     public var kind: DatabaseErrorKind {
+        if isConnectionLost { return .connectionLost }
         switch sqlState {
         case "25006": return .readOnly  // read_only_sql_transaction
         case "57014": return .interrupted  // query_canceled: statement_timeout or a cancel

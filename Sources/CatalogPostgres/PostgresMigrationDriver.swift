@@ -46,6 +46,8 @@ public struct PostgresMigrationDriver: MigrationDriver {
         } catch let error as PostgresError where error.sqlState == "3D000" {
             maintenance = try PostgresConnection(url: url, database: "template1")
         }
+        // A standby refuses CREATE DATABASE too, in words that do not say why.
+        try refuseStandby(maintenance)
         // libpq's default database is the user's name.
         let name =
             try PostgresConnection.option("dbname", in: url).flatMap { $0.isEmpty ? nil : $0 }
@@ -64,13 +66,32 @@ public struct PostgresMigrationDriver: MigrationDriver {
         }
     }
 
+    /// Throws when `db` is a hot standby (a server in recovery, `pg_is_in_recovery()`): it serves
+    /// reads, and refuses every change with SQLSTATE 25006 in words about a read-only transaction
+    /// that do not say why, or lets some through (an advisory lock, a session setting) to fail
+    /// later. Writers are stopped here, before they touch anything, in one line naming the cause.
+    ///
+    /// ```sql
+    /// SELECT pg_is_in_recovery()
+    /// ```
+    func refuseStandby(_ db: PostgresConnection) throws {
+        guard try db.fetchValue("SELECT pg_is_in_recovery()", as: Int64.self) == 1 else { return }
+        throw DatabaseAccessError(
+            .readOnly,
+            "\(location) is a read-only standby (the server is in recovery); nothing was changed: "
+                + "run catalog migrate, seed and setup against the primary")
+    }
+
     /// The advisory lock's key: one per database and schema, the same in every catalog process.
     static let lockKeySQL = "SELECT hashtextextended('catalog:' || current_database() || ':' || current_schema(), 0)"
 
     /// Takes the session-level advisory lock on a connection of its own, polling every 50 ms up to
     /// `timeout` seconds; the holder is named from `pg_locks` when the wait runs out.
+    /// A hot standby is refused before any wait (`refuseStandby`): every command that writes
+    /// takes this lock first.
     public func writeLock(timeout: Double) throws -> any WriteLock {
         let db = try PostgresConnection(url: url)
+        try refuseStandby(db)
         guard let key = try db.fetchValue(Self.lockKeySQL, as: Int64.self) else {
             throw WriteLockError.failed("the server gave no advisory lock key")
         }
@@ -108,6 +129,7 @@ public struct PostgresMigrationDriver: MigrationDriver {
         creating: Bool, busyTimeoutMilliseconds: Int, verify: (any DatabaseConnection) throws -> Void
     ) throws -> any DatabaseConnection {
         let db = try PostgresConnection(url: url)
+        try refuseStandby(db)
         // A lock wait is bounded like SQLite's busy timeout.
         try db.execute("SET lock_timeout = \(max(busyTimeoutMilliseconds, 1))")
         try verify(db)

@@ -31,14 +31,20 @@ final class PostgresTestDatabase {
         return result
     }
 
-    init() throws {
-        server = try #require(Self.serverConnectionString)
-        let options = Self.keywords(server)
+    /// A new database name on `server` (a libpq keyword string; default: the test server).
+    init(server: String? = nil) throws {
+        self.server = try server ?? #require(Self.serverConnectionString)
         name = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let place = "/\(name)?host=\(options["host"] ?? "")&port=\(options["port"] ?? "5432")"
-        url = "postgresql://\(options["user"] ?? "")@" + place
+        url = Self.url(of: name, on: self.server)
         readerName = "reader_" + name
-        readerURL = "postgresql://\(readerName)@" + place
+        readerURL = PostgresConnection.url(url, withUser: readerName)
+    }
+
+    /// The postgres:// URL of `database` on the server of the keyword string `server`.
+    static func url(of database: String, on server: String) -> String {
+        let options = keywords(server)
+        return
+            "postgresql://\(options["user"] ?? "")@/\(database)?host=\(options["host"] ?? "")&port=\(options["port"] ?? "5432")"
     }
 
     /// A connection to this database (it must exist).
