@@ -86,7 +86,6 @@ final class PostgresHandle {
     /// round trip; `offset` places it in its script for errors. Returns the rows it changed.
     @discardableResult
     func run(_ sql: String, offset: Int = 0) throws -> Int {
-        if isClosing && sql.hasPrefix("DEALLOCATE ") { return 0 }
         let result = pq.PQexec(conn, sql)
         defer { pq.PQclear(result) }
         let status = pq.PQresultStatus(result)

@@ -25,7 +25,7 @@ public final class PostgresScriptSession: ScriptSession {
         canceller = PostgresCanceller(handle: db.handle)
         if write {
             if try db.fetchValue("SELECT pg_is_in_recovery()::int", as: Int64.self) == 1 {
-                throw PostgresSessionRefusal.standby(db.location)
+                throw PostgresSessionRefusal.standby(PostgresMigrationDriver(url: url).location)
             }
         } else {
             if let role = try db.fetchOne(Self.privilegedRoleSQL) {
@@ -134,8 +134,8 @@ public struct PostgresSessionRefusal: DatabaseError {
     static func standby(_ location: String) -> PostgresSessionRefusal {
         PostgresSessionRefusal(
             kind: .readOnly,
-            message: "\(location) is a read-only standby (the server is in recovery): run catalog sql --write "
-                + "against the primary")
+            message: "\(location) is a read-only standby (the server is in recovery); nothing was changed: run "
+                + "catalog sql --write against the primary")
     }
 }
 

@@ -72,8 +72,9 @@ public final class PostgresStatement: PreparedStatement {
     deinit {
         if let result { pq.PQclear(result) }
         if streaming { stopStreaming() }
-        // In a failed transaction this fails; the name then lives until the session ends.
-        if !name.isEmpty { _ = try? handle.run("DEALLOCATE \(name)") }
+        // In a failed transaction this fails; the name then lives until the session ends. A
+        // closing session drops its statements itself: no round trip for that.
+        if !name.isEmpty && !handle.isClosing { _ = try? handle.run("DEALLOCATE \(name)") }
     }
 
     public func bind(_ values: [DatabaseValue]) throws {

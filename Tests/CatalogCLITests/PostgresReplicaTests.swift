@@ -113,25 +113,27 @@ enum PostgresTestServers {
         let standby = try #require(PostgresTestServers.standby)
         let sandbox = try CLISandbox(.project)
         let pg = try PostgresTestDatabase()
-        try sandbox.succeed(["setup", "--database", pg.url])
+        // Read as the reader role (catalog sql refuses the superuser), which the standby has too.
+        try sandbox.succeed(["setup", "--database", pg.url, "--reader", pg.readerName])
         try Self.waitForReplay(pg, standby: standby)
-        let standbyURL = PostgresTestDatabase.url(of: pg.name, on: standby)
+        let standbyURL = PostgresConnection.url(
+            PostgresTestDatabase.url(of: pg.name, on: standby), withUser: pg.readerName)
         // The URL is the only difference a command may print.
         func sameDatabase(_ text: String, _ url: String) -> String {
             text.replacing(url, with: "DATABASE")
                 .replacing(PostgresMigrationDriver(url: url).location, with: "DATABASE")
         }
         for command in Self.readingCommands {
-            let primary = try sandbox.run(command + ["--database", pg.url])
+            let primary = try sandbox.run(command + ["--database", pg.readerURL])
             let replica = try sandbox.run(command + ["--database", standbyURL])
             let line = command.joined(separator: " ")
             // Only the misspelt name is an error, there as on the standby.
             #expect(primary.exitCode == 0 || line == "query --company Paypall", "catalog \(line): \(primary.stderr)")
             #expect(
-                sameDatabase(replica.stdout, standbyURL) == sameDatabase(primary.stdout, pg.url),
+                sameDatabase(replica.stdout, standbyURL) == sameDatabase(primary.stdout, pg.readerURL),
                 "catalog \(line): stdout differs on the standby")
             #expect(
-                sameDatabase(replica.stderr, standbyURL) == sameDatabase(primary.stderr, pg.url),
+                sameDatabase(replica.stderr, standbyURL) == sameDatabase(primary.stderr, pg.readerURL),
                 "catalog \(line): stderr differs on the standby: \(replica.stderr)")
             #expect(replica.exitCode == primary.exitCode, "catalog \(line): exit code differs on the standby")
         }
@@ -154,6 +156,13 @@ enum PostgresTestServers {
         let refusal =
             "error: \(PostgresMigrationDriver(url: standbyURL).location) is a read-only standby (the server is in "
             + "recovery); nothing was changed: run catalog migrate, seed and setup against the primary\n"
+        // catalog sql --write is refused at open, before any statement.
+        let sql = try sandbox.run(["sql", "--write", "--database", standbyURL, "DELETE FROM company_aliases"])
+        #expect(sql.exitCode == 1)
+        #expect(
+            sql.stderr
+                == "error: \(PostgresMigrationDriver(url: standbyURL).location) is a read-only standby (the server is "
+                + "in recovery); nothing was changed: run catalog sql --write against the primary\n")
         let seeding = Self.writingCommands.filter { $0[0] != "migrate" }
         let migrating = Self.writingCommands.filter { $0[0] == "migrate" }
         for (index, command) in (seeding + migrating).enumerated() {
