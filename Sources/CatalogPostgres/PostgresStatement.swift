@@ -197,7 +197,7 @@ public final class PostgresStatement: PreparedStatement {
             guard
                 pq.PQsendQueryPrepared(handle.conn, name, Int32(parameters.count), pointers, lengths, formats, 0) == 1
             else {
-                throw PostgresError(sqlState: "08006", message: cString(pq.PQerrorMessage(handle.conn)), sql: sql)
+                throw handle.error(nil, sql: sql, offset: offset)
             }
             streaming = true
             _ = pq.PQsetSingleRowMode(handle.conn)
