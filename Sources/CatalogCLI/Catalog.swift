@@ -75,7 +75,12 @@ public enum CatalogCLI {
             let (remaining, taken) = RepeatedOptions.take(from: arguments)
             try RepeatedOptions.$taken.withValue(taken) {
                 var command = try Catalog.parseAsRoot(remaining)
-                try command.run()
+                do {
+                    try command.run()
+                } catch let error as ValidationError {
+                    // argument-parser would show the root command's usage for an error from run().
+                    throw UsageError(message: error.message, command: type(of: command))
+                }
             }
             return 0
         } catch {
@@ -100,6 +105,10 @@ public enum CatalogCLI {
 
     /// Prints `error` as `error:` lines on stderr and returns its exit code.
     static func report(_ error: Error, as root: any ParsableCommand.Type = Catalog.self) -> Int32 {
+        if let usage = error as? UsageError {
+            Terminal.writeError(usage.text)
+            return 2
+        }
         if let message = message(for: error) {
             Terminal.writeError(message)
             return 1
@@ -138,6 +147,21 @@ public enum CatalogCLI {
         default:
             return nil
         }
+    }
+}
+
+/// A usage error found while a command ran (a `ValidationError` from `run()`): the message, then
+/// the usage of the command that was used, as argument-parser prints its own.
+struct UsageError: Error {
+    var message: String
+    var command: any ParsableCommand.Type
+
+    var text: String {
+        let usage = Catalog.usageString(for: command)
+        // "catalog migrate status [--flags]": the command's words come before its arguments.
+        let words = usage.split(separator: " ").prefix { !"[<-(".contains($0.first ?? "[") }
+        return
+            "error: \(message)\nUsage: \(usage)\n  See '\(words.joined(separator: " ")) --help' for more information."
     }
 }
 

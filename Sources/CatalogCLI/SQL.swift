@@ -11,8 +11,9 @@ struct SQL: ParsableCommand {
         commandName: "sql",
         abstract: "Run ad-hoc SQL on the catalog: read-only unless --write, stopped after --timeout.",
         discussion: """
-            SQL comes from the argument, from --file, or from stdin ("-"); with none and a terminal on \
-            stdin, an interactive prompt opens. Several statements print their results in turn. \
+            SQL comes from the argument, from --file (- for stdin), or from stdin ("-", or nothing \
+            given while stdin is not a terminal); with none and a terminal on stdin, an interactive \
+            prompt opens. Several statements print their results in turn. \
             Without --write, SQLite itself refuses anything that would change the catalog or reach \
             another file.
             """)
@@ -20,7 +21,7 @@ struct SQL: ParsableCommand {
     @Argument(help: ArgumentHelp("The SQL to run, or - to read it from stdin.", valueName: "sql"))
     var sql: String?
 
-    @Option(help: ArgumentHelp("Read the SQL from this file.", valueName: "path"), completion: .file())
+    @Option(help: ArgumentHelp("Read the SQL from this file (- for stdin).", valueName: "path"), completion: .file())
     var file: String?
 
     @Option(help: ArgumentHelp("A value for the next ? parameter (repeatable, in order).", valueName: "value"))
@@ -46,7 +47,7 @@ struct SQL: ParsableCommand {
     func validate() throws {
         if sql != nil && file != nil { throw ValidationError("give the SQL as an argument or with --file, not both") }
         guard timeout > 0, timeout <= 86_400 else {
-            throw ValidationError("--timeout must be a number of seconds from 0 to 86400")
+            throw ValidationError("--timeout must be a number of seconds above 0, at most 86400")
         }
         guard maxValueSize.bytes >= 1 << 10, maxValueSize.bytes <= 1_000_000_000 else {
             throw ValidationError("--max-value-size must be from 1K to 1000000000 bytes (SQLite's own ceiling)")
@@ -64,10 +65,8 @@ struct SQL: ParsableCommand {
         if let script = try readScript() {
             try execute(
                 script, in: session, parameters: RepeatedOptions.values("param", parsed: param), from: start)
-        } else if Terminal.isInteractive {
-            try Prompt(session: session, command: self).run()
         } else {
-            throw ValidationError("no SQL given: pass it as an argument, with --file, or as - on stdin")
+            try Prompt(session: session, command: self).run()
         }
     }
 
@@ -94,10 +93,10 @@ struct SQL: ParsableCommand {
         }
     }
 
+    /// The SQL to run, or nil for the interactive prompt (no SQL given, a terminal on stdin).
     private func readScript() throws -> String? {
-        if let file { return try text(FileSystem.readFile(CLIContext.current.resolve(file)), from: file) }
-        guard let sql else { return nil }
-        if sql == "-" {
+        if let file, file != "-" { return try text(FileSystem.readFile(CLIContext.current.resolve(file)), from: file) }
+        if file == "-" || sql == "-" || (sql == nil && !Terminal.isInteractive) {
             var bytes: [UInt8] = []
             while let line = readLine(strippingNewline: false) { bytes += Array(line.utf8) }
             return try text(bytes, from: "stdin")

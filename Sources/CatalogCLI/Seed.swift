@@ -75,9 +75,9 @@ struct Setup: ParsableCommand {
     func run() throws {
         let (setup, location) = try SeedReport.makeSetup(seedOptions, database)
         if reader != nil && !DatabaseBackend.isPostgres(location.databasePath) {
-            throw CommandFailure(
+            throw ValidationError(
                 "--reader creates a PostgreSQL role, and \(location.databaseName) is a SQLite file, where "
-                    + "catalog sql is read-only for everyone", exitCode: 2)
+                    + "catalog sql is read-only for everyone")
         }
         try location.prepareDatabaseFolder()
         let (migrated, seeded) = try setup.setup(

@@ -84,8 +84,6 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(output == "two\r\n2\r\n")
-        let missing = try sandbox.run(["sql"])
-        #expect(missing.exitCode == 2)
     }
 
     @Test func jsonStaysValidWhenALaterStatementFails() throws {
@@ -197,5 +195,41 @@ import Testing
                     == "error: adir: a directory, not a database file; name the file (for example adir/catalog.sqlite3) (SQLITE_CANTOPEN)\n",
                 "\(command)")
         }
+    }
+}
+
+/// `catalog sql` in a pipe (issue 16): SQL from stdin when none is given, `--file -`, and usage
+/// errors that show the usage of the command that was used.
+@Suite struct SQLPipeTests {
+    @Test func sqlComesFromStdinWhenNoneIsGivenOrWithFileDash() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.succeed(["setup"])
+        for arguments in [["sql"], ["sql", "-"], ["sql", "--file", "-"]] {
+            let result = try sandbox.run(
+                arguments + ["--format", "csv"], input: "SELECT 1 AS one;\nSELECT 'two' AS two")
+            #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout == "one\r\n1\r\ntwo\r\ntwo\r\n", "\(arguments): \(result.stdout)")
+            #expect(result.stderr == "", "\(arguments)")
+        }
+        // Nothing on stdin: nothing runs, nothing fails.
+        let empty = try sandbox.run(["sql"], input: "")
+        #expect(empty.exitCode == 0, "\(empty.stderr)")
+        #expect(empty.stdout == "")
+    }
+
+    @Test func usageErrorsShowTheUsageOfTheCommandUsed() throws {
+        let sandbox = try CLISandbox(.project)
+        let timeout = try sandbox.run(["sql", "--timeout", "0", "SELECT 1"])
+        #expect(timeout.exitCode == 2)
+        #expect(
+            timeout.stderr.hasPrefix(
+                "error: --timeout must be a number of seconds above 0, at most 86400\nUsage: catalog sql "),
+            "\(timeout.stderr)")
+        // An error found while the command runs (not by the parser) too.
+        let reader = try sandbox.run(["setup", "--reader", "someone"])
+        #expect(reader.exitCode == 2)
+        #expect(reader.stderr.hasPrefix("error: --reader creates a PostgreSQL role"), "\(reader.stderr)")
+        #expect(reader.stderr.contains("\nUsage: catalog setup "), "\(reader.stderr)")
+        #expect(reader.stderr.hasSuffix("See 'catalog setup --help' for more information.\n"), "\(reader.stderr)")
     }
 }
