@@ -84,7 +84,7 @@ public enum CatalogCLI {
             }
             return 0
         } catch {
-            return report(error)
+            return report(error, hint: Hints.usageHint(for: error, arguments: arguments))
         }
     }
 
@@ -104,7 +104,7 @@ public enum CatalogCLI {
     }
 
     /// Prints `error` as `error:` lines on stderr and returns its exit code.
-    static func report(_ error: Error, as root: any ParsableCommand.Type = Catalog.self) -> Int32 {
+    static func report(_ error: Error, as root: any ParsableCommand.Type = Catalog.self, hint: String? = nil) -> Int32 {
         if let usage = error as? UsageError {
             Terminal.writeError(usage.text)
             return 2
@@ -124,8 +124,20 @@ public enum CatalogCLI {
             if !message.isEmpty { print(message) }
             return 0
         }
-        // One style for every error line: argument-parser says "Error:", catalog "error:".
-        let text = message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message
+        // One style for every error line: argument-parser says "Error:" and "Help:", catalog
+        // "error:" (and the hint that names the right command goes on the error's line).
+        var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let first = lines.first, first.hasPrefix("Error: ") {
+            // "Unknown option" -> "unknown option", as catalog words its own errors.
+            var text = first.dropFirst(7)
+            if let initial = text.first, initial.isUppercase, text.dropFirst().first?.isLowercase == true {
+                text = Substring(initial.lowercased()) + text.dropFirst()
+            }
+            lines[0] = "error: " + text
+        }
+        if let hint { lines[0] = hint.hasPrefix("error: ") ? hint : lines[0] + "; " + hint }
+        lines = lines.map { $0.hasPrefix("Help:  ") ? "help: " + $0.dropFirst(7) : $0 }
+        let text = lines.joined(separator: "\n")
         if !text.isEmpty { Terminal.writeError(text) }
         return code == .validationFailure ? 2 : code.rawValue
     }

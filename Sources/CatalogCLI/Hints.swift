@@ -32,6 +32,68 @@ enum Hints {
         }
     }
 
+    /// The right command for a usage error argument-parser found, when a word shows what was
+    /// meant: `catalog query PayPal` (a name where the kind goes), `catalog migrate down`. A hint
+    /// starting with `error: ` replaces argument-parser's line; any other is added to it.
+    static func usageHint(for error: Error, arguments: [String]) -> String? {
+        let message = Catalog.fullMessage(for: error)
+        let command = arguments.prefix { !$0.hasPrefix("-") }
+        if command.first == "query", let value = quoted(in: message, after: "The value '"),
+            message.contains("is invalid for '<kind>'")
+        {
+            return "error: \"\(value)\" is not a kind of answer (frameworks, companies, features or languages); "
+                + queryHint(for: value, arguments: arguments)
+        }
+        if command.first == "migrate", let word = quoted(in: message, after: "Unexpected argument '") {
+            let undo = ["down", "undo", "revert", "back", "rollback"]
+            if undo.contains(word.lowercased()) { return "to undo the last batch, run catalog migrate rollback" }
+            if ["create", "generate", "make", "add"].contains(word.lowercased()) {
+                return "to write a new migration file, run catalog migrate new NAME"
+            }
+            if ["list", "show", "info"].contains(word.lowercased()) {
+                return "to list migrations, run catalog migrate status"
+            }
+            return "catalog migrate's subcommands are up, status, rollback, redo, reset, fresh, new and repair"
+        }
+        return nil
+    }
+
+    /// `catalog query X`: X is a name, not a kind; say which option takes it, from the catalog's
+    /// own names when the catalog can be read.
+    private static func queryHint(for value: String, arguments: [String]) -> String {
+        let rest = arguments.filter { $0 != value }
+        if let command = try? Catalog.parseAsRoot(rest) as? QueryCommand, let query = try? command.options.openQuery() {
+            for (kind, option) in [
+                (CatalogQuery.Subject.companies, "--company"), (.frameworks, "--framework"), (.features, "--feature"),
+                (.languages, "--language"),
+            ] {
+                let names = (try? query.knownNames(of: kind)) ?? []
+                if let name = names.first(where: { NameMatching.key($0) == NameMatching.key(value) }) {
+                    let words = ["catalog", "query", option, shellQuoted(name)]
+                    return "\(name) is a \(singular(kind)): run \(words.joined(separator: " "))"
+                }
+            }
+        }
+        return "to filter by a name, give its kind: --company, --framework, --feature or --language "
+            + shellQuoted(value)
+    }
+
+    private static func singular(_ kind: CatalogQuery.Subject) -> String {
+        switch kind {
+        case .frameworks: return "framework"
+        case .companies: return "company"
+        case .features: return "feature"
+        case .languages: return "language"
+        }
+    }
+
+    /// The text between `prefix` and the next `'` in `message`.
+    private static func quoted(in message: String, after prefix: String) -> String? {
+        guard let start = message.firstRange(of: prefix)?.upperBound else { return nil }
+        guard let end = message[start...].firstIndex(of: "'") else { return nil }
+        return String(message[start..<end])
+    }
+
     /// A `catalog sql` failure in the words of its options.
     static func message(for failure: SQLSession.Failure) -> String {
         switch failure {

@@ -76,7 +76,7 @@ import Testing
         let sandbox = try CLISandbox(.project)
         let usage = try sandbox.runBinary(["query", "--no-such-option"])
         #expect(usage.exitCode == 2)
-        #expect(usage.stderr.hasPrefix("error: Unknown option '--no-such-option'"))
+        #expect(usage.stderr.hasPrefix("error: unknown option '--no-such-option'"))
         let failure = try sandbox.runBinary(["query", "--company", "Nobody"])
         #expect(failure.exitCode == 1)
         #expect(failure.stderr.hasSuffix("error: no company named \"Nobody\"\n"))

@@ -141,7 +141,7 @@ import Testing
         #expect(step.stderr.hasPrefix("error: --step must be 1 or more\n"))
         let unknown = try sandbox.run(["migrate", "status", "--bogus"])
         #expect(unknown.exitCode == 2)
-        #expect(unknown.stderr.hasPrefix("error: Unknown option '--bogus'\n"))
+        #expect(unknown.stderr.hasPrefix("error: unknown option '--bogus'\n"))
         let format = try sandbox.run(["migrate", "status", "--format", "xml"])
         #expect(format.exitCode == 2)
         let both = try sandbox.run(["migrate", "rollback", "--step", "1", "--to", "20241124120000"])

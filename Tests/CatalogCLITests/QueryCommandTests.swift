@@ -152,3 +152,45 @@ import Testing
         #expect(result.stderr.hasSuffix("pending migrations; run `catalog migrate` first\n"))
     }
 }
+
+/// Usage errors in catalog's own style with a hint naming the right command (issue 16).
+@Suite struct UsageHintTests {
+    @Test func aNameWhereTheKindGoesNamesTheOptionForIt() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.succeed(["setup"])
+        for (argument, hint) in [
+            ("PayPal", "PayPal is a company: run catalog query --company PayPal"),
+            ("python", "Python is a language: run catalog query --language Python"),
+            ("ruby on rails", "Ruby on Rails is a framework: run catalog query --framework 'Ruby on Rails'"),
+            ("Nobody", "to filter by a name, give its kind: --company, --framework, --feature or --language Nobody"),
+        ] {
+            let result = try sandbox.run(["query", argument])
+            #expect(result.exitCode == 2)
+            let first = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(
+                first
+                    == "error: \"\(argument)\" is not a kind of answer (frameworks, companies, features or languages); "
+                    + hint, "\(result.stderr)")
+            #expect(result.stderr.contains("\nUsage: catalog query "), "\(result.stderr)")
+        }
+    }
+
+    @Test func migrateDownNamesRollbackAndArgumentErrorsAreLowerCase() throws {
+        let sandbox = try CLISandbox(.project)
+        let down = try sandbox.run(["migrate", "down"])
+        #expect(down.exitCode == 2)
+        #expect(
+            down.stderr.hasPrefix(
+                "error: unexpected argument 'down'; to undo the last batch, run catalog migrate rollback\n"),
+            "\(down.stderr)")
+        let missing = try sandbox.run(["query", "--company"])
+        #expect(missing.exitCode == 2)
+        #expect(
+            missing.stderr.hasPrefix("error: missing value for '--company <name>'\nhelp: --company <name>"),
+            "\(missing.stderr)")
+        for result in [down, missing, try sandbox.run(["query", "--bogus"]), try sandbox.run(["frobnicate"])] {
+            #expect(!result.stderr.contains("Error:") && !result.stderr.contains("Help:"), "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
+        }
+    }
+}
