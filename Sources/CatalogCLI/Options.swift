@@ -65,6 +65,11 @@ struct OutputOptions: ParsableArguments {
     /// (unless NO_COLOR is set).
     func print(_ table: ResultTable) {
         Terminal.writeToStdout(format.render(table, width: Terminal.width, colour: Terminal.usesColour))
+        // A person at a terminal gets told that nothing matched, not just a header; a pipe gets
+        // the table's shape alone.
+        if format == .table && table.rows.isEmpty && CLIContext.current.stdoutIsTerminal {
+            Terminal.writeToStdout("(0 rows)\n")
+        }
     }
 }
 

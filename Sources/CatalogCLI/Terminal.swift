@@ -62,9 +62,11 @@ public final class CLIContext: @unchecked Sendable {
 
     /// A context for running commands in-process: `environment` is the whole environment,
     /// relative paths are resolved against `directory`, `input` is standard input (not a
-    /// terminal), and output is collected in `output`.
+    /// terminal), and output is collected in `output` (as if stdout were a terminal when
+    /// `stdoutIsTerminal`).
     public convenience init(
-        directory: String, environment: [String: String], input: String = "", output: CapturedOutput
+        directory: String, environment: [String: String], input: String = "", output: CapturedOutput,
+        stdoutIsTerminal: Bool = false
     ) {
         var lines = input.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
@@ -77,7 +79,7 @@ public final class CLIContext: @unchecked Sendable {
                 defer { next += 1 }
                 return strip ? lines[next] : lines[next] + "\n"
             },
-            stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: false, handlesSignals: false)
+            stdinIsTerminal: false, stdoutIsTerminal: stdoutIsTerminal, stderrIsTerminal: false, handlesSignals: false)
     }
 
     /// The value of environment variable `name`, unless it is unset or empty.

@@ -72,12 +72,13 @@ final class CLISandbox {
     /// standard input (not a terminal), in the sandbox or its sub-`folder`. The sandbox's path is
     /// removed from what it printed, as if it ran there with relative paths.
     func run(
-        _ arguments: [String], environment: [String: String] = [:], input: String = "", in folder: String? = nil
+        _ arguments: [String], environment: [String: String] = [:], input: String = "", in folder: String? = nil,
+        stdoutIsTerminal: Bool = false
     ) throws -> CLIResult {
         let output = CapturedOutput()
         let context = CLIContext(
             directory: folder.map { root + "/" + $0 } ?? root, environment: baseEnvironment.merging(environment) { $1 },
-            input: input, output: output)
+            input: input, output: output, stdoutIsTerminal: stdoutIsTerminal)
         let code = CatalogCLI.run(arguments, context: context)
         return CLIResult(stdout: relative(output.stdout), stderr: relative(output.stderr), exitCode: code)
     }

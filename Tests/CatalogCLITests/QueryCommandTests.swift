@@ -193,4 +193,16 @@ import Testing
             #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
         }
     }
+
+    @Test func anEmptyAnswerOnATerminalSaysSoAndInAPipeKeepsItsShape() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.succeed(["setup"])
+        let question = ["query", "companies", "--language", "Java", "--feature", "Admin interface"]
+        let terminal = try sandbox.run(question, stdoutIsTerminal: true)
+        #expect(terminal.exitCode == 0)
+        #expect(terminal.stdout == "name  frameworks\n----  ----------\n(0 rows)\n", "\(terminal.stdout)")
+        let pipe = try sandbox.run(question)
+        #expect(pipe.stdout == "name  frameworks\n----  ----------\n")
+        #expect(try sandbox.run(question + ["--format", "json"], stdoutIsTerminal: true).stdout == "[]\n")
+    }
 }
