@@ -118,6 +118,11 @@ struct SQL: ParsableCommand {
         let output = options.output
         var results = 0
         var writer: RowWriter?
+        // One JSON document whatever the number of statements: several make an array with one
+        // array of rows per statement that returns rows.
+        let nested = output.format == .json && session.backend.statementCount(in: script) > 1
+        if nested { print("[") }
+        defer { if nested { print("]") } }
         let handlesSignals = CLIContext.current.handlesSignals
         if handlesSignals { ControlC.interrupt(session.backend.interrupter) }
         // The process (not a test calling in) keeps --timeout even inside one function call
@@ -128,7 +133,16 @@ struct SQL: ParsableCommand {
             let changed = try session.run(script, parameters: parameters, timeout: timeout, from: start) { event in
                 switch event {
                 case .columns(let columns):
-                    if results > 0 && output.format == .table { print() }
+                    if results > 0 {
+                        // Between results: a comma in JSON, an empty line (CRLF in CSV) in the
+                        // formats whose blocks would otherwise run together; JSONL goes on.
+                        switch output.format {
+                        case .json: print(",")
+                        case .table, .markdown: print()
+                        case .csv: print("\r")
+                        case .jsonl: break
+                        }
+                    }
                     results += 1
                     writer = RowWriter(format: output.format, width: Terminal.width, colour: Terminal.usesColour) {
                         print($0, terminator: "")
@@ -221,6 +235,14 @@ struct Schema: ParsableCommand {
     var output: String?
 
     @OptionGroup var options: ReadingOptions
+
+    func validate() throws {
+        if options.output.format != .table {
+            throw ValidationError(
+                "catalog schema prints SQL, so --format does not apply; catalog tables --format \(options.output.format.rawValue) lists the tables and their columns"
+            )
+        }
+    }
 
     func run() throws {
         let db = try options.openDatabase()

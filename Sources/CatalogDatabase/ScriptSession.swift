@@ -21,6 +21,10 @@ public protocol ScriptSession: AnyObject {
     /// comment or trigger body): an interactive prompt reads lines until this holds.
     func isComplete(_ sql: String) -> Bool
 
+    /// How many statements `script` holds, as `forEachUserStatement` would run them (blank ones
+    /// left out): one JSON document shapes itself by it before the first row.
+    func statementCount(in script: String) -> Int
+
     /// Prepares and hands over the statements of `script` one after another, each with the
     /// UTF-8 byte offset where its text starts; the user's statements, as opposed to the
     /// session's own transaction control.

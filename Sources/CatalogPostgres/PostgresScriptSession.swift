@@ -57,6 +57,8 @@ public final class PostgresScriptSession: ScriptSession {
 
     public func isComplete(_ sql: String) -> Bool { PostgresScript.isComplete(sql) }
 
+    public func statementCount(in script: String) -> Int { PostgresScript.statements(in: script).count }
+
     public func forEachUserStatement(in script: String, _ body: (PostgresStatement, Int) throws -> Void) throws {
         // The SELECT takes the transaction's snapshot: from then on the server refuses any
         // switch to read-write (SET TRANSACTION READ WRITE, set_config('transaction_read_only')).

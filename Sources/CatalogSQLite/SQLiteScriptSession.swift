@@ -59,6 +59,8 @@ public final class SQLiteScriptSession: ScriptSession {
 
     public func isComplete(_ sql: String) -> Bool { SQLText.isComplete(sql) }
 
+    public func statementCount(in script: String) -> Int { SQLText.statementCount(script) }
+
     public func forEachUserStatement(in script: String, _ body: (Statement, Int) throws -> Void) throws {
         runningUserSQL = true
         defer { runningUserSQL = false }

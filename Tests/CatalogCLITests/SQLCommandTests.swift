@@ -17,11 +17,12 @@ import Testing
 
             """,
             "json":
-                "[\n  {\"n\": null, \"i\": 42, \"r\": -1.5, \"t\": \"a,b \\\"q\\\" ü 🚀\\nline2\", \"b\": \"00ff10\"}\n]\n",
-            "jsonl": "{\"n\": null, \"i\": 42, \"r\": -1.5, \"t\": \"a,b \\\"q\\\" ü 🚀\\nline2\", \"b\": \"00ff10\"}\n",
-            "csv": "n,i,r,t,b\r\n,42,-1.5,\"a,b \"\"q\"\" ü 🚀\nline2\",00ff10\r\n",
+                "[\n  {\"n\": null, \"i\": 42, \"r\": -1.5, \"t\": \"a,b \\\"q\\\" ü 🚀\\nline2\", \"b\": {\"blob\": \"00ff10\"}}\n]\n",
+            "jsonl":
+                "{\"n\": null, \"i\": 42, \"r\": -1.5, \"t\": \"a,b \\\"q\\\" ü 🚀\\nline2\", \"b\": {\"blob\": \"00ff10\"}}\n",
+            "csv": "n,i,r,t,b\r\n,42,-1.5,\"a,b \"\"q\"\" ü 🚀\nline2\",\\x00ff10\r\n",
             "markdown":
-                "| n | i | r | t | b |\n| --- | --- | --- | --- | --- |\n|  | 42 | -1.5 | a,b \"q\" ü 🚀<br>line2 | 00ff10 |\n",
+                "| n | i | r | t | b |\n| --- | --- | --- | --- | --- |\n|  | 42 | -1.5 | a,b \"q\" ü 🚀<br>line2 | \\\\x00ff10 |\n",
         ]
         for (format, output) in expected {
             let result = try sandbox.run(["sql", Self.values, "--format", format])
@@ -91,7 +92,8 @@ import Testing
         try sandbox.succeed(["setup"])
         let result = try sandbox.run(["sql", "--format", "json", "SELECT 1 AS one; SELECT * FROM nope"])
         #expect(result.exitCode == 1)
-        #expect(result.stdout == "[\n  {\"one\": 1}\n]\n")
+        // Two statements: an array of results, closed although the second failed.
+        #expect(result.stdout == "[\n[\n  {\"one\": 1}\n]\n]\n")
     }
 
     @Test func aRunawayQueryIsStopped() throws {
@@ -208,7 +210,7 @@ import Testing
             let result = try sandbox.run(
                 arguments + ["--format", "csv"], input: "SELECT 1 AS one;\nSELECT 'two' AS two")
             #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
-            #expect(result.stdout == "one\r\n1\r\ntwo\r\ntwo\r\n", "\(arguments): \(result.stdout)")
+            #expect(result.stdout == "one\r\n1\r\n\r\ntwo\r\ntwo\r\n", "\(arguments): \(result.stdout)")
             #expect(result.stderr == "", "\(arguments)")
         }
         // Nothing on stdin: nothing runs, nothing fails.

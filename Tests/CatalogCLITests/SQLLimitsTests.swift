@@ -103,7 +103,7 @@ import Testing
             (["--max-value-size", "2G"], "--max-value-size must be from 1K to 1000000000 bytes"),
             (["--max-value-size", "12"], "--max-value-size must be from 1K to 1000000000 bytes"),
             (["--max-memory", "1M"], "--max-memory must be from 16M to 1024G"),
-            (["--max-memory", "lots"], "The value 'lots' is invalid for '--max-memory <size>'"),
+            (["--max-memory", "lots"], "the value 'lots' is invalid for '--max-memory <size>'"),
         ] {
             let result = try sandbox.run(["sql", "SELECT 1"] + arguments)
             #expect(result.exitCode == 2, "\(arguments)")

@@ -31,13 +31,18 @@ import Testing
         )
         #expect(
             OutputFormat.markdown.render(lists) == """
-                | name | frameworks | open_source |
+                | name | frameworks | open\\_source |
                 | --- | --- | --- |
                 | Pinterest, Inc. | Django, Flask | true |
                 | A\\|B "quoted" |  |  |
 
                 """)
         #expect(CSVRenderer.field(" padded") == "\" padded\"")
+        // Markdown and HTML read as themselves: a company name cannot become markup.
+        #expect(
+            MarkdownRenderer.escape("<b>Evil</b> *Corp* _x_ [a](b) `c` ~d~ &amp; #1 \\")
+                == "\\<b\\>Evil\\</b\\> \\*Corp\\* \\_x\\_ \\[a\\](b) \\`c\\` \\~d\\~ \\&amp; \\#1 \\\\")
+        #expect(JSONRenderer.uniqueKeys(["a", "a", "a_2", "b", "a"]) == ["a", "a_3", "a_2", "b", "a_4"])
         #expect(CSVRenderer.field("two\nlines") == "\"two\nlines\"")
     }
 
@@ -73,7 +78,7 @@ import Testing
                 [
                   {"name": "Django", "year": 2005, "note": null},
                   {"name": "Ruby on Rails", "year": 2004, "note": "say \\"hi\\"\\n\\\\ok"},
-                  {"name": "x", "year": 1.5, "note": "00ff"}
+                  {"name": "x", "year": 1.5, "note": {"blob": "00ff"}}
                 ]
 
                 """)

@@ -82,10 +82,27 @@ enum TextTableRenderer {
 }
 
 /// JSON: objects keyed by column name in column order; numbers are numbers, NULL is `null`,
-/// lists are arrays of strings, blobs are hexadecimal strings.
+/// lists are arrays of strings, a blob is an object `{"blob": "<hexadecimal>"}` (text is always
+/// a string, so an object is always a blob).
 enum JSONRenderer {
     static func object(_ columns: [String], _ row: [OutputValue]) -> String {
         "{" + zip(columns, row).map { string($0) + ": " + json($1) }.joined(separator: ", ") + "}"
+    }
+
+    /// `columns` as distinct object keys: a name already taken gets `_2`, `_3`, ... (the first
+    /// suffix no column has), so `SELECT 1 AS a, 2 AS a, 3 AS a_2` keys `a`, `a_3`, `a_2`.
+    static func uniqueKeys(_ columns: [String]) -> [String] {
+        var taken = Set(columns)
+        var used = Set<String>()
+        return columns.map { name in
+            if used.insert(name).inserted { return name }
+            var suffix = 2
+            while taken.contains("\(name)_\(suffix)") { suffix += 1 }
+            let key = "\(name)_\(suffix)"
+            taken.insert(key)
+            used.insert(key)
+            return key
+        }
     }
 
     static func json(_ value: OutputValue) -> String {
@@ -94,7 +111,7 @@ enum JSONRenderer {
         case .integer(let int): return String(int)
         case .real(let double): return double.isFinite ? String(double) : "null"
         case .text(let text): return string(text)
-        case .blob(let bytes): return string(TextTableRenderer.hex(bytes))
+        case .blob(let bytes): return "{\"blob\": " + string(TextTableRenderer.hex(bytes)) + "}"
         case .boolean(let flag): return flag ? "true" : "false"
         case .list(let items): return "[" + items.map(string).joined(separator: ", ") + "]"
         }
@@ -106,7 +123,8 @@ enum JSONRenderer {
 }
 
 /// RFC 4180: a header row, CRLF line ends, fields quoted when they hold a comma, a quote, a
-/// line break or edge spaces; NULL is an empty field; lists are joined with "; ".
+/// line break or edge spaces; NULL is an empty field; lists are joined with "; "; a blob is `\x`
+/// and its hexadecimal digits (PostgreSQL's text form of `bytea`).
 enum CSVRenderer {
     static func text(for value: OutputValue) -> String {
         switch value {
@@ -114,7 +132,7 @@ enum CSVRenderer {
         case .integer(let int): return String(int)
         case .real(let double): return String(double)
         case .text(let text): return text
-        case .blob(let bytes): return TextTableRenderer.hex(bytes)
+        case .blob(let bytes): return "\\x" + TextTableRenderer.hex(bytes)
         case .boolean(let flag): return flag ? "true" : "false"
         case .list(let items): return items.joined(separator: "; ")
         }
@@ -140,7 +158,8 @@ enum CSVRenderer {
     }
 }
 
-/// A GitHub-flavoured Markdown table: `|` escaped, line breaks as `<br>`, lists comma-separated.
+/// A GitHub-flavoured Markdown table: every character Markdown or HTML would read as markup
+/// escaped with a backslash, line breaks as `<br>`, lists comma-separated.
 enum MarkdownRenderer {
     /// A cell's text: CSV's, except that lists read better with commas.
     static func text(for value: OutputValue) -> String {
@@ -148,19 +167,26 @@ enum MarkdownRenderer {
         return CSVRenderer.text(for: value)
     }
 
-    /// `|` as `\|` and each line break (LF, CR or CRLF) as `<br>`, byte by byte.
+    /// The ASCII punctuation that starts markup in a table cell: emphasis (`*`, `_`, `~`), code
+    /// (`` ` ``), links and images (`[`, `]`), HTML tags and entities (`<`, `>`, `&`), the cell
+    /// separator (`|`), headings (`#`) and the backslash itself. CommonMark lets a backslash
+    /// escape any ASCII punctuation, which then shows as itself.
+    static let special: Set<UInt8> = Set("\\`*_~[]<>&|#".utf8)
+
+    /// Each special character with a backslash before it, and each line break (LF, CR or CRLF)
+    /// as `<br>`, byte by byte.
     static func escape(_ text: String) -> String {
         let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == 0x7C || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        guard utf8.contains(where: { special.contains($0) || $0 == 0x0A || $0 == 0x0D }) else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count + 16)
         var afterCR = false
         for byte in utf8 {
             defer { afterCR = byte == 0x0D }
             switch byte {
-            case 0x7C: bytes += [0x5C, 0x7C]
             case 0x0A where afterCR: continue
             case 0x0A, 0x0D: bytes += Array("<br>".utf8)
+            case _ where special.contains(byte): bytes += [0x5C, byte]
             default: bytes.append(byte)
             }
         }

@@ -6,6 +6,8 @@ public final class RowWriter {
     private let colour: Bool
     private let write: (String) -> Void
     private var columns: [String] = []
+    /// The JSON object keys of `columns`: distinct (`JSONRenderer.uniqueKeys`).
+    private var keys: [String] = []
     private var buffered: [[OutputValue]] = []
     private var widths: [Int]?
     private var rowCount = 0
@@ -27,6 +29,7 @@ public final class RowWriter {
     /// Starts a result with these columns.
     public func begin(columns: [String]) {
         self.columns = columns
+        keys = format == .json || format == .jsonl ? JSONRenderer.uniqueKeys(columns) : columns
         buffered = []
         bufferedBytes = 0
         widths = nil
@@ -60,9 +63,9 @@ public final class RowWriter {
                 if buffered.count >= Self.tableBuffer || bufferedBytes >= Self.tableBufferBytes { flushTable() }
             }
         case .json:
-            write((rowCount == 0 ? "\n  " : ",\n  ") + JSONRenderer.object(columns, values))
+            write((rowCount == 0 ? "\n  " : ",\n  ") + JSONRenderer.object(keys, values))
         case .jsonl:
-            write(JSONRenderer.object(columns, values) + "\n")
+            write(JSONRenderer.object(keys, values) + "\n")
         case .csv:
             write(values.map { CSVRenderer.field(CSVRenderer.text(for: $0)) }.joined(separator: ",") + "\r\n")
         case .markdown:
