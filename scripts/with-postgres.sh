@@ -64,6 +64,12 @@ free_port() {
     taken+=("$free")
 }
 
+# Starts the cluster in folder $1 with the server options $2, its log in $3, waiting until it
+# accepts connections; $4 names it in the error.
+start_server() {
+    "${as_server[@]}" "$bin/pg_ctl" -D "$1" -l "$3" -w -t 60 -o "$2" start >/dev/null || fail "$4 did not start" "$3"
+}
+
 # Settings for speed: these servers hold nothing worth a crash-safe write.
 fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -76,9 +82,7 @@ fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 # authentication use it. The Unix socket in $dir trusts its (only) user.
 free_port
 port=$free
-"${as_server[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast" \
-    start >/dev/null || fail "the main server did not start" "$dir/server.log"
+start_server "$dir/data" "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast" "$dir/server.log" "the main server"
 export CATALOG_TEST_POSTGRES="host=$dir port=$port user=catalog dbname=postgres"
 # The same server over TCP, where a role needs its password.
 export CATALOG_TEST_POSTGRES_TCP="host=127.0.0.1 port=$port dbname=postgres"
@@ -92,9 +96,8 @@ free_port
 standby_port=$free
 "${as_server[@]}" "$bin/pg_basebackup" -h "$dir" -p "$port" -U catalog -D "$dir/standby" -R -X stream --no-sync \
     --checkpoint=fast >"$dir/basebackup.log" 2>&1 || fail "pg_basebackup of the main server failed" "$dir/basebackup.log"
-"${as_server[@]}" "$bin/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -t 60 \
-    -o "-c listen_addresses= -p $standby_port -k $dir/standby-socket -c hot_standby=on $fast" \
-    start >/dev/null || fail "the standby did not start" "$dir/standby.log"
+start_server "$dir/standby" "-c listen_addresses= -p $standby_port -k $dir/standby-socket -c hot_standby=on $fast" \
+    "$dir/standby.log" "the standby"
 standby="host=$dir/standby-socket port=$standby_port user=catalog dbname=postgres"
 # pg_ctl -w returns when the standby accepts connections; make sure it is one, streaming.
 for _ in $(seq 1 600); do
@@ -112,9 +115,8 @@ export CATALOG_TEST_POSTGRES_STANDBY="$standby"
 # the tests check that what was committed stays (fsync off only matters if the machine crashes).
 free_port
 restartable_port=$free
-"${as_server[@]}" "$bin/pg_ctl" -D "$dir/restartable" -l "$dir/restartable.log" -w -t 60 \
-    -o "-c listen_addresses= -p $restartable_port -k $dir/restartable-socket -c fsync=off" \
-    start >/dev/null || fail "the restartable server did not start" "$dir/restartable.log"
+start_server "$dir/restartable" "-c listen_addresses= -p $restartable_port -k $dir/restartable-socket -c fsync=off" \
+    "$dir/restartable.log" "the restartable server"
 export CATALOG_TEST_POSTGRES_RESTARTABLE="host=$dir/restartable-socket port=$restartable_port user=catalog dbname=postgres"
 restart="$dir/restart-server.sh"
 {

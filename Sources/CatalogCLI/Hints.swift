@@ -70,21 +70,12 @@ enum Hints {
                 let names = (try? query.knownNames(of: kind)) ?? []
                 if let name = names.first(where: { NameMatching.key($0) == NameMatching.key(value) }) {
                     let words = ["catalog", "query", option, shellQuoted(name)]
-                    return "\(name) is a \(singular(kind)): run \(words.joined(separator: " "))"
+                    return "\(name) is a \(kind.singular): run \(words.joined(separator: " "))"
                 }
             }
         }
         return "to filter by a name, give its kind: --company, --framework, --feature or --language "
             + shellQuoted(value)
-    }
-
-    private static func singular(_ kind: CatalogQuery.Subject) -> String {
-        switch kind {
-        case .frameworks: return "framework"
-        case .companies: return "company"
-        case .features: return "feature"
-        case .languages: return "language"
-        }
     }
 
     /// The text between `prefix` and the next `'` in `message`.

@@ -146,11 +146,7 @@ public final class PostgresStatement: PreparedStatement {
     /// Stops a streamed result part-way: asks the server to cancel, then reads what is left, so
     /// that the connection takes commands again.
     private func stopStreaming() {
-        if let cancel = pq.PQgetCancel(handle.conn) {
-            var buffer = [CChar](repeating: 0, count: 256)
-            _ = pq.PQcancel(cancel, &buffer, Int32(buffer.count))
-            pq.PQfreeCancel(cancel)
-        }
+        PostgresCanceller(handle: handle).interrupt()
         drain()
     }
 

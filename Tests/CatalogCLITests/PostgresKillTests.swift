@@ -37,6 +37,29 @@ import Testing
     }
 
     /// Every migration's tables exist if and only if its ledger row does, with all their rows.
+    /// After an interrupted `catalog migrate`: the next run succeeds and leaves every migration
+    /// (the catalog's 7 and the 8 generated ones) applied, whole.
+    static func rerunMigrateViolations(_ sandbox: CLISandbox, _ pg: PostgresTestDatabase, trial: Int) throws
+        -> [String]
+    {
+        var violations: [String] = []
+        let rerun = try sandbox.run(["migrate", "--database", pg.url])
+        if rerun.exitCode != 0 { violations.append("trial \(trial): the next migrate failed: \(rerun.stderr)") }
+        violations += try migrationViolations(pg, trial: trial)
+        if try pg.values("SELECT count(*) FROM schema_migrations") != ["15"] {
+            violations.append("trial \(trial): not every migration is applied after the next run")
+        }
+        return violations
+    }
+
+    /// The generated companies of the large seeds and their links, summed up: equal states are
+    /// equal generations.
+    static func seedState(_ pg: PostgresTestDatabase) throws -> [String] {
+        try pg.values(
+            "SELECT count(*) || '|' || min(name) || '|' || max(name) || '|' || "
+                + "(SELECT count(*) FROM framework_companies) FROM companies WHERE name LIKE 'Generated %'")
+    }
+
     static func migrationViolations(_ pg: PostgresTestDatabase, trial: Int) throws -> [String] {
         let tables = Set(try pg.values("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
         let applied =
@@ -79,12 +102,7 @@ import Testing
             if PostgresMigrationDriver(url: pg.url).databaseExists() {
                 violations += try Self.migrationViolations(pg, trial: trial)
             }
-            let next = try sandbox.run(["migrate", "--database", pg.url])
-            if next.exitCode != 0 { violations.append("trial \(trial): the next migrate failed: \(next.stderr)") }
-            violations += try Self.migrationViolations(pg, trial: trial)
-            if try pg.values("SELECT count(*) FROM schema_migrations") != ["15"] {
-                violations.append("trial \(trial): not every migration is applied after the next run")
-            }
+            violations += try Self.rerunMigrateViolations(sandbox, pg, trial: trial)
         }
         print("kill trials (PostgreSQL migrate): \(Self.trials) trials, \(killedMidRun) killed mid-run")
         #expect(violations.isEmpty, "\(violations)")
@@ -99,11 +117,7 @@ import Testing
         let pg = try PostgresTestDatabase()
         try KillTests.writeLargeSeeds(sandbox, companies: 10_000, generation: 0)
         try sandbox.succeed(["setup", "--database", pg.url])
-        func state() throws -> [String] {
-            try pg.values(
-                "SELECT count(*) || '|' || min(name) || '|' || max(name) || '|' || "
-                    + "(SELECT count(*) FROM framework_companies) FROM companies WHERE name LIKE 'Generated %'")
-        }
+        func state() throws -> [String] { try Self.seedState(pg) }
         for trial in 1...Self.trials {
             // Each trial loads the next generation with --prune: the new state replaces the old.
             try KillTests.writeLargeSeeds(sandbox, companies: 10_000, generation: trial)

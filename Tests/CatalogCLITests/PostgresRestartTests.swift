@@ -71,11 +71,7 @@ import Testing
         let pg = try PostgresTestDatabase(server: server)
         try KillTests.writeLargeSeeds(sandbox, companies: 10_000, generation: 0)
         try sandbox.succeed(["setup", "--database", pg.url])
-        func state() throws -> [String] {
-            try pg.values(
-                "SELECT count(*) || '|' || min(name) || '|' || max(name) || '|' || "
-                    + "(SELECT count(*) FROM framework_companies) FROM companies WHERE name LIKE 'Generated %'")
-        }
+        func state() throws -> [String] { try PostgresKillTests.seedState(pg) }
         let initial = try state()
         var violations: [String] = []
         var interrupted = 0
@@ -142,12 +138,7 @@ import Testing
                 if trial == 1 { print("restart (migrate) stderr: \(result.stderr)", terminator: "") }
             }
             violations += try PostgresKillTests.migrationViolations(pg, trial: trial)
-            let rerun = try sandbox.run(["migrate", "--database", pg.url])
-            if rerun.exitCode != 0 { violations.append("trial \(trial): the rerun failed: \(rerun.stderr)") }
-            violations += try PostgresKillTests.migrationViolations(pg, trial: trial)
-            if try pg.values("SELECT count(*) FROM schema_migrations") != ["15"] {
-                violations.append("trial \(trial): not every migration is applied after the rerun")
-            }
+            violations += try PostgresKillTests.rerunMigrateViolations(sandbox, pg, trial: trial)
         }
         print("restart trials (PostgreSQL migrate): \(max(Self.trials / 2, 1)), \(interrupted) interrupted mid-run")
         #expect(violations.isEmpty, "\(violations)")

@@ -169,10 +169,10 @@ public struct CatalogQuery {
     {
         var query = query
         let resolved: [(Subject, [Int64])] = [
-            (.companies, try resolve(filters.companies, Company.self, "company")),
-            (.frameworks, try resolve(filters.frameworks, Framework.self, "framework")),
+            (.companies, try resolve(filters.companies, Company.self, Subject.companies.singular)),
+            (.frameworks, try resolve(filters.frameworks, Framework.self, Subject.frameworks.singular)),
             (.features, try resolveFeatures(filters.features)),
-            (.languages, try resolve(filters.languages, Language.self, "language")),
+            (.languages, try resolve(filters.languages, Language.self, Subject.languages.singular)),
         ]
         // What the one framework must be, from the filters of the other kinds.
         var fits = SQLExpression.true
@@ -294,7 +294,7 @@ public struct CatalogQuery {
     private func resolveFeatures(_ names: [String]) throws -> [Int64] {
         let wanted = Self.uniqueNames(names)
         if wanted.isEmpty { return [] }
-        return try ids(of: wanted, in: try idsByName(wanted, Feature.self), "feature") {
+        return try ids(of: wanted, in: try idsByName(wanted, Feature.self), Subject.features.singular) {
             try knownNames(of: .features)
         }
     }
@@ -352,6 +352,16 @@ extension Feature: Nameable {}
 extension Company: Nameable {}
 
 extension CatalogQuery.Subject {
+    /// One record of this kind, in words: `company`.
+    public var singular: String {
+        switch self {
+        case .frameworks: return "framework"
+        case .companies: return "company"
+        case .features: return "feature"
+        case .languages: return "language"
+        }
+    }
+
     /// The table holding the records of this kind.
     var tableName: String {
         switch self {
