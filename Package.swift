@@ -30,6 +30,14 @@ let package = Package(
             name: "CYAML",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libedit, the BSD line editor, from Debian's libedit-dev. Only CatalogLineEdit imports it.
+        .systemLibrary(
+            name: "CLibEdit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // Line editing and history for `catalog sql`'s prompt, over libedit loaded with dlopen
+        // when the prompt opens (CLibEdit/shim.h).
+        .target(name: "CatalogLineEdit", dependencies: ["CLibEdit"]),
         // The backend seam: values, rows, errors, the connection, dialect and migration-driver
         // protocols. No C library.
         .target(name: "CatalogDatabase"),
@@ -50,7 +58,7 @@ let package = Package(
         .target(
             name: "CatalogCLI",
             dependencies: [
-                "CatalogKit", "CatalogSeeds", "CatalogBuiltIns",
+                "CatalogKit", "CatalogSeeds", "CatalogBuiltIns", "CatalogLineEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

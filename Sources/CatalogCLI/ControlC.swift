@@ -12,6 +12,10 @@ enum ControlC {
     /// (a backend handle, no reference counting) is written before the handler is installed.
     nonisolated(unsafe) static var target: (any Interrupter)?
 
+    /// The SIGINT action before `interrupt`, which `restore` puts back (the prompt's, between
+    /// statements).
+    nonisolated(unsafe) private static var previous = sigaction()
+
     /// Makes Ctrl-C interrupt `interrupter`'s running statement.
     static func interrupt(_ interrupter: any Interrupter) {
         target = interrupter
@@ -20,18 +24,23 @@ enum ControlC {
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        signal(SIGINT) { _ in
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
             if let target = ControlC.target {
                 target.interrupt()
             } else {
                 _exit(130)
             }
         }
+        action.sa_flags = Int32(SA_RESTART)
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, &previous)
     }
 
-    /// Ctrl-C ends the process again.
+    /// Ctrl-C does again what it did before `interrupt`: ends the process, or, at the prompt,
+    /// drops the line being typed.
     static func restore() {
+        sigaction(SIGINT, &previous, nil)
         target = nil
-        signal(SIGINT, nil)  // SIG_DFL
     }
 }

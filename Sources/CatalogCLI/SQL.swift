@@ -66,7 +66,8 @@ struct SQL: ParsableCommand {
             try execute(
                 script, in: session, parameters: RepeatedOptions.values("param", parsed: param), from: start)
         } else {
-            try Prompt(session: session, command: self).run()
+            var prompt = Prompt(session: session, command: self)
+            try prompt.run()
         }
     }
 
@@ -159,63 +160,12 @@ struct SQL: ParsableCommand {
             // Close a streamed JSON array; a table's buffered rows are not printed under an error.
             if output.format != .table { writer?.end() }
             var message = "error: " + Hints.message(for: failure)
+            // Ctrl-C: the terminal echoed ^C where the cursor was; the line starts on a line of its own.
+            if case .interrupted = failure, Terminal.isInteractive { message = "\n" + message }
             if let pointer = failure.pointer { message += "\n" + pointer }
             if write { message += "\nerror: nothing was changed (the transaction was rolled back)" }
             throw CommandFailure(raw: message)
         }
-    }
-}
-
-/// A small interactive prompt: statements end with `;`; `.tables`, `.schema [NAME]`, `.history`,
-/// `.help` and `.quit`.
-struct Prompt {
-    let session: SQLSession
-    let command: SQL
-
-    func run() throws {
-        var history: [String] = []
-        var buffer = ""
-        print("catalog sql: statements end with ';'. Type .help for commands.")
-        while true {
-            Terminal.prompt(buffer.isEmpty ? "catalog> " : "    ...> ")
-            guard let line = readLine() else {
-                print()
-                return
-            }
-            if buffer.isEmpty, line.hasPrefix(".") {
-                if try !dotCommand(line, history: history) { return }
-                continue
-            }
-            buffer += (buffer.isEmpty ? "" : "\n") + line
-            guard session.backend.isComplete(buffer) else { continue }
-            history.append(buffer)
-            do {
-                try command.execute(buffer, in: session, parameters: [])
-            } catch let failure as CommandFailure {
-                Terminal.writeError(failure.message)
-            }
-            buffer = ""
-        }
-    }
-
-    /// Runs a dot command; returns false to quit.
-    private func dotCommand(_ line: String, history: [String]) throws -> Bool {
-        let words = line.split(separator: " ").map(String.init)
-        switch words.first {
-        case ".quit", ".exit":
-            return false
-        case ".tables":
-            command.options.output.print(try SchemaDump.tables(session.backend.connection))
-        case ".schema":
-            print(try SchemaDump.sql(session.backend.connection, tables: Array(words.dropFirst())), terminator: "")
-        case ".history":
-            for (index, statement) in history.enumerated() { print("\(index + 1)  \(statement)") }
-        case ".help":
-            print(".tables  .schema [TABLE...]  .history  .quit")
-        default:
-            Terminal.writeError("error: unknown command \(words.first ?? ""); type .help")
-        }
-        return true
     }
 }
 

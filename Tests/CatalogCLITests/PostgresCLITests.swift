@@ -409,6 +409,29 @@ final class PostgresTestDatabase {
         #expect(ContinuousClock().now - start < .seconds(20))
     }
 
+    /// The interactive prompt on a server: Ctrl-C cancels the server's statement, and the same
+    /// session goes on (PromptTests covers the rest of the prompt on SQLite).
+    @Test func thePromptCancelsTheServersStatementWithControlCAndGoesOn() throws {
+        let (sandbox, pg) = try setUpBoth()
+        let terminal = try PromptTests.prompt(sandbox, ["sql", "--database", pg.readerURL, "--timeout", "600"])
+        terminal.type("SELECT pg_sleep(30);\r")
+        let admin = try pg.connect()
+        var waited = 0
+        while try admin.fetchValue(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30);' AND state = 'active'",
+            as: Int64.self) == 0 && waited < 200
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 1
+        }
+        terminal.type(PromptTests.controlC)
+        terminal.waitForLine("error: statement 1 was interrupted")
+        terminal.waitForPrompt()
+        terminal.type("SELECT name FROM frameworks WHERE name = 'Django';\r")
+        terminal.waitForLine("Django")
+        PromptTests.leave(terminal)
+    }
+
     @Test func aHeldLockIsWaitedForThenNamedWithItsHolder() throws {
         let sandbox = try CLISandbox(.project)
         let pg = try PostgresTestDatabase()
