@@ -2,8 +2,9 @@
 # Installs what a fresh Debian machine lacks to build and test catalog: the SQLite headers and
 # library (libsqlite3-dev), libyaml (libyaml-dev, the YAML seed reader), the sqlite3 shell (used
 # by tests and benchmarks), flock(1) from util-linux (the lock tests), readelf and nm from binutils
-# (the binary tests), make (make install), GNU time (the hostile-input tests' memory bound), and
-# libpq-dev and postgresql (the PostgreSQL backend and the throwaway server its tests run on).
+# (the binary tests), make (make install), GNU time (the hostile-input tests' memory bound),
+# libpq-dev and postgresql (the PostgreSQL backend and the throwaway server its tests run on),
+# libedit-dev (catalog sql's line editor) and script(1) from bsdutils (the install test's terminal).
 # Does nothing when everything is present.
 set -euo pipefail
 
@@ -16,6 +17,8 @@ command -v readelf >/dev/null 2>&1 || missing+=(binutils)  # the binary tests re
 command -v make >/dev/null 2>&1 || missing+=(make)  # make install
 [ -x /usr/bin/time ] || missing+=(time)  # the hostile-input tests measure peak memory with it
 [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)  # the PostgreSQL backend
+[ -f /usr/include/histedit.h ] || missing+=(libedit-dev)  # catalog sql's prompt
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)  # the install test types at the prompt
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # the tests' throwaway server
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -52,6 +52,17 @@ for folder in "$work/empty/one" "$work/empty/two"; do
     [ -z "$(ls -A "$folder")" ] || fail "catalog wrote into $folder: $(ls -A "$folder")"
 done
 
+# The static binary loads libedit on demand (dlopen) for catalog sql's prompt on a terminal:
+# script(1) gives it one and types a statement and .quit (a line, which waits in the terminal
+# while the statement runs; a Ctrl-D typed ahead would be taken by the terminal's own EOF).
+prompt=$(cd "$work/empty/one" && printf 'SELECT 40 + 2 AS answer;\n.quit\n' | env -i HOME="$work/home" \
+    PATH=/usr/bin:/bin TERM=xterm NO_COLOR=1 timeout 60 script -qefc "$prefix/bin/catalog sql" /dev/null 2>&1) ||
+    fail "catalog sql at a terminal failed: $prompt"
+echo "$prompt" | grep -q '^42' || fail "the prompt did not answer: $prompt"
+if echo "$prompt" | grep -q 'line editing is off'; then fail "the static catalog could not load libedit: $prompt"; fi
+[ -f "$work/home/.local/state/catalog/history" ] || fail "the prompt kept no history"
+echo "test-install: the installed catalog's prompt edits lines (libedit) and keeps a history"
+
 # The static binary loads libpq on demand (dlopen): with a server (scripts/with-postgres.sh sets
 # CATALOG_TEST_POSTGRES), it creates a database there, migrates and seeds it, and answers.
 if [ -n "${CATALOG_TEST_POSTGRES:-}" ]; then

@@ -27,6 +27,9 @@ import Testing
         // libpq and its two dozen libraries are loaded only for a postgres:// URL (dlopen).
         #expect(!dynamic.stdout.contains("[libpq.so"), "catalog links libpq")
         #expect(!loaded.stderr.contains("/libpq.so"), "catalog --version loads libpq")
+        // libedit (and libtinfo, libbsd) only when catalog sql opens its prompt on a terminal.
+        #expect(!dynamic.stdout.contains("[libedit.so"), "catalog links libedit")
+        #expect(!loaded.stderr.contains("/libedit.so"), "catalog --version loads libedit")
     }
 
     @Test func aCopiedBinaryAnswersFromAnyFolderWithOneDatabase() throws {

@@ -35,6 +35,12 @@ import Testing
         }
     }
 
+    @Test func onlyTheLineEditorImportsLibedit() throws {
+        for (path, text) in try swiftSources() where text.contains("import CLibEdit") {
+            #expect(path.hasPrefix("CatalogLineEdit/"), "\(path) imports libedit")
+        }
+    }
+
     @Test func onlyBackendsSwiftImportsTheBackend() throws {
         for (path, text) in try swiftSources()
         where text.contains("import CatalogSQLite") || text.contains("import CSQLite") {
