@@ -118,7 +118,9 @@ final class ProgressReport {
     static func waiting(for holder: LockHolder?) -> String {
         let prefix = "waiting for the write lock held by another "
         guard let holder else { return prefix + "process" }
-        if holder.command?.hasPrefix("catalog") == true { return prefix + "catalog process (pid \(holder.pid))" }
+        // A catalog process's record (SQLite) or session name (PostgreSQL) starts with its name.
+        let program = holder.command?.split(separator: " ").first.map { $0.hasSuffix(",") ? $0.dropLast() : $0 }
+        if program == "catalog" { return prefix + "catalog process (pid \(holder.pid))" }
         return prefix + "process, \(holder)"
     }
 
