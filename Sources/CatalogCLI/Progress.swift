@@ -59,7 +59,9 @@ final class ProgressReport {
         case .reading(let bytes, let total):
             state.running = .seed(committing: false)
             WriteInterruption.say(state.message)
-            line.show("reading seeds: \(Self.bytes(bytes)) of \(Self.bytes(total))", phase: "reading")
+            // The end of the phase is always drawn: all of the bytes read, then the next phase.
+            line.show(
+                "reading seeds: \(Self.bytes(bytes)) of \(Self.bytes(total))", phase: "reading", now: bytes == total)
         case .comparing:
             line.show("comparing the seeds with the database", phase: "comparing")
         case .writing(let rows, let total):
@@ -223,17 +225,20 @@ final class StatusLine {
     private var phase: String?
     private var drawn: ContinuousClock.Instant?
     private var isShowing = false
+    private var shown = ""
 
     init(isEnabled: Bool, interval: Duration) {
         self.isEnabled = isEnabled
         self.interval = interval
     }
 
-    /// Draws `text` now when `phase` is new, else at most once per interval.
-    func show(_ text: String, phase: String) {
+    /// Draws `text` when `phase` is new or `now`, else at most once per interval.
+    func show(_ text: String, phase: String, now force: Bool = false) {
         guard isEnabled else { return }
         let now = ContinuousClock.now
-        if phase == self.phase, let drawn, now - drawn < interval { return }
+        if !force, phase == self.phase, let drawn, now - drawn < interval { return }
+        if isShowing && text == shown { return }
+        shown = text
         self.phase = phase
         drawn = now
         isShowing = true
