@@ -58,12 +58,13 @@ struct UpOptions: ParsableArguments {
     func run() throws {
         let migrator = try options.makeMigrator(creating: !dryRun)
         let progress = ProgressReport(quiet: quiet.quiet)
-        defer { progress.finish() }
-        let report = try migrator.migrate(
-            Migrator.MigrateOptions(
-                step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
-                dryRun: dryRun),
-            onEvent: progress.migrationEvent)
+        let report = try progress.run {
+            try migrator.migrate(
+                Migrator.MigrateOptions(
+                    step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
+                    dryRun: dryRun),
+                onEvent: progress.migrationEvent)
+        }
         if Report.printDryRun(report) { return }
         Report.printApplied(report)
     }
@@ -136,8 +137,9 @@ extension Migrate {
             let target: Migrator.RollbackTarget =
                 if let step { .steps(step) } else if let to { .after(version: to) } else { .lastBatch }
             let progress = ProgressReport(quiet: quiet.quiet)
-            defer { progress.finish() }
-            let report = try options.makeMigrator().rollback(target, dryRun: dryRun, onEvent: progress.migrationEvent)
+            let report = try progress.run {
+                try options.makeMigrator().rollback(target, dryRun: dryRun, onEvent: progress.migrationEvent)
+            }
             if Report.printDryRun(report) { return }
             Report.printRolledBack(report)
         }
@@ -161,8 +163,9 @@ extension Migrate {
 
         func run() throws {
             let progress = ProgressReport(quiet: quiet.quiet)
-            defer { progress.finish() }
-            let (undone, applied) = try options.makeMigrator().redo(steps: step, onEvent: progress.migrationEvent)
+            let (undone, applied) = try progress.run {
+                try options.makeMigrator().redo(steps: step, onEvent: progress.migrationEvent)
+            }
             if undone.migrations.isEmpty {
                 print("Nothing to redo: no migration is applied.")
                 return
@@ -198,8 +201,7 @@ extension Migrate {
                 "This rolls back every migration in \(try options.databaseName) and destroys its data.", force: force,
                 command: "migrate reset")
             let progress = ProgressReport(quiet: quiet.quiet)
-            defer { progress.finish() }
-            Report.printRolledBack(try migrator.reset(onEvent: progress.migrationEvent))
+            Report.printRolledBack(try progress.run { try migrator.reset(onEvent: progress.migrationEvent) })
         }
     }
 
@@ -226,10 +228,8 @@ extension Migrate {
                 "This drops everything in \(try options.databaseName) and migrates it from scratch.", force: force,
                 command: "migrate fresh")
             let progress = ProgressReport(quiet: quiet.quiet)
-            let applied: Migrator.Report
-            do {
-                defer { progress.finish() }
-                (_, applied) = try options.makeMigrator(creating: true).fresh(onEvent: progress.migrationEvent)
+            let (_, applied) = try progress.run {
+                try options.makeMigrator(creating: true).fresh(onEvent: progress.migrationEvent)
             }
             Report.printApplied(applied)
             if seed { try SeedReport.seed(seedOptions, options, output: output, progress: progress) }

@@ -41,9 +41,11 @@ final class ProgressReport {
     /// prints the line of a finished migration unless `--quiet`.
     var migrationEvent: (Migrator.Event) -> Void { { [self] in migration($0) } }
 
-    /// Clears the status line: the command has finished, or failed and is about to say why.
-    func finish() {
-        line.clear()
+    /// Runs `work`, then clears the status line, whether it succeeded or failed: what is printed
+    /// next (the summary, or the error) starts on a clean line.
+    func run<T>(_ work: () throws -> T) throws -> T {
+        defer { line.clear() }
+        return try work()
     }
 
     /// The command is about to do a last step that writes outside what `WriteState` tracks.

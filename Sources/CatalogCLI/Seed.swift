@@ -84,10 +84,8 @@ struct Setup: ParsableCommand {
         }
         try location.prepareDatabaseFolder()
         let progress = ProgressReport(quiet: quiet.quiet)
-        let (migrated, seeded): (Migrator.Report, SeedSummary)
-        do {
-            defer { progress.finish() }
-            (migrated, seeded) = try setup.setup(onEvent: progress.migrationEvent, progress: progress.seedProgress)
+        let (migrated, seeded) = try progress.run {
+            try setup.setup(onEvent: progress.migrationEvent, progress: progress.seedProgress)
         }
         progress.seedWritten()
         Report.printApplied(migrated)
@@ -124,10 +122,8 @@ enum SeedReport {
         options: Seeder.Options = .init(), progress: ProgressReport
     ) throws {
         let (setup, location) = try makeSetup(seeds, database)
-        let summary: SeedSummary
-        do {
-            defer { progress.finish() }
-            summary = try setup.seed(files: files, options: options, progress: progress.seedProgress)
+        let summary = try progress.run {
+            try setup.seed(files: files, options: options, progress: progress.seedProgress)
         }
         if !options.dryRun { progress.seedWritten() }
         report(summary, output: output, database: location.databaseName)

@@ -123,13 +123,21 @@ import Testing
             (try? sandbox.read("catalog.sqlite3-lock"))?.hasPrefix("pid \(first.pid)\n") == true
         }
         let second = try TerminalRun(sandbox, ["seed", "--lock-timeout", "30"])
-        try second.waitFor("waiting for the write lock held by another catalog process (pid \(first.pid))")
+        // stdout on the same terminal: the summary must not land on the end of the status line.
+        let third = try TerminalRun(sandbox, ["migrate", "--lock-timeout", "30"], stdoutIsTerminal: true)
+        let waiting = "waiting for the write lock held by another catalog process (pid \(first.pid))"
+        try second.waitFor(waiting)
+        try third.waitFor(waiting)
         try writer.release()
         #expect(first.wait().exitCode == 0)
         let result = second.wait()
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(Self.screen(result.stderr) == [], "\(result.stderr)")
         #expect(result.stdout.contains("already matches"), "\(result.stdout)")
+        let migrated = third.wait()
+        #expect(migrated.exitCode == 0)
+        #expect(
+            Self.screen(migrated.stderr) == ["Nothing to migrate: the database is up to date."], "\(migrated.stderr)")
     }
 
     @Test func controlCDuringALargeSeedSaysNothingWasWrittenAndLeavesTheDatabaseAsItWas() throws {
@@ -244,8 +252,15 @@ final class TerminalRun: @unchecked Sendable {
     private let out = Pipe()
     private let master: Int32
     private let received = Received()
+    private let stdoutIsTerminal: Bool
 
-    init(_ sandbox: CLISandbox, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `catalog arguments` in `sandbox`; with `stdoutIsTerminal`, stdout goes to the terminal
+    /// too (`stderr` is then both, and `wait()`'s stdout empty).
+    init(
+        _ sandbox: CLISandbox, _ arguments: [String], environment: [String: String] = [:],
+        stdoutIsTerminal: Bool = false
+    ) throws {
+        self.stdoutIsTerminal = stdoutIsTerminal
         master = PseudoTerminal.open(O_RDWR | O_NOCTTY)
         guard master >= 0, PseudoTerminal.grant(master) == 0, PseudoTerminal.unlock(master) == 0,
             let name = PseudoTerminal.name(master)
@@ -262,8 +277,9 @@ final class TerminalRun: @unchecked Sendable {
         for (key, value) in sandbox.baseEnvironment.merging(environment, uniquingKeysWith: { $1 }) { env[key] = value }
         process.environment = env
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        process.standardOutput = out
-        process.standardError = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        process.standardOutput = stdoutIsTerminal ? terminal : out
+        process.standardError = terminal
         defer { close(slave) }
         try process.run()
         let master = self.master
@@ -314,6 +330,8 @@ final class TerminalRun: @unchecked Sendable {
     }
 
     func wait() -> CLIResult {
+        // The pipe was not handed to the child: close our end so that reading it ends.
+        if stdoutIsTerminal { try? out.fileHandleForWriting.close() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         // The reader stops at EIO once the child has exited; let it take what was on its way.
