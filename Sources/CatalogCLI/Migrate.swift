@@ -49,17 +49,22 @@ struct UpOptions: ParsableArguments {
     @Flag(help: "Run even though files of applied migrations are missing.")
     var ignoreMissing = false
 
+    @OptionGroup var quiet: QuietOption
+
     func validate() throws {
         if let step, step < 1 { throw ValidationError("--step must be 1 or more") }
     }
 
     func run() throws {
         let migrator = try options.makeMigrator(creating: !dryRun)
-        let report = try migrator.migrate(
-            Migrator.MigrateOptions(
-                step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
-                dryRun: dryRun),
-            onEvent: Report.printEvent)
+        let progress = ProgressReport(quiet: quiet.quiet)
+        let report = try progress.run {
+            try migrator.migrate(
+                Migrator.MigrateOptions(
+                    step: step, target: to, allowOutOfOrder: allowOutOfOrder, ignoreMissing: ignoreMissing,
+                    dryRun: dryRun),
+                onEvent: progress.migrationEvent)
+        }
         if Report.printDryRun(report) { return }
         Report.printApplied(report)
     }
@@ -121,6 +126,8 @@ extension Migrate {
         @Flag(help: "Print the SQL that would run, in order, and change nothing.")
         var dryRun = false
 
+        @OptionGroup var quiet: QuietOption
+
         func validate() throws {
             if step != nil && to != nil { throw ValidationError("give --step or --to, not both") }
             if let step, step < 1 { throw ValidationError("--step must be 1 or more") }
@@ -129,7 +136,10 @@ extension Migrate {
         func run() throws {
             let target: Migrator.RollbackTarget =
                 if let step { .steps(step) } else if let to { .after(version: to) } else { .lastBatch }
-            let report = try options.makeMigrator().rollback(target, dryRun: dryRun, onEvent: Report.printEvent)
+            let progress = ProgressReport(quiet: quiet.quiet)
+            let report = try progress.run {
+                try options.makeMigrator().rollback(target, dryRun: dryRun, onEvent: progress.migrationEvent)
+            }
             if Report.printDryRun(report) { return }
             Report.printRolledBack(report)
         }
@@ -145,12 +155,17 @@ extension Migrate {
         @Option(help: ArgumentHelp("How many migrations to redo.", valueName: "n"))
         var step = 1
 
+        @OptionGroup var quiet: QuietOption
+
         func validate() throws {
             if step < 1 { throw ValidationError("--step must be 1 or more") }
         }
 
         func run() throws {
-            let (undone, applied) = try options.makeMigrator().redo(steps: step, onEvent: Report.printEvent)
+            let progress = ProgressReport(quiet: quiet.quiet)
+            let (undone, applied) = try progress.run {
+                try options.makeMigrator().redo(steps: step, onEvent: progress.migrationEvent)
+            }
             if undone.migrations.isEmpty {
                 print("Nothing to redo: no migration is applied.")
                 return
@@ -174,6 +189,8 @@ extension Migrate {
         @Flag(help: "Print the SQL that would run, in order, and change nothing.")
         var dryRun = false
 
+        @OptionGroup var quiet: QuietOption
+
         func run() throws {
             let migrator = try options.makeMigrator()
             if dryRun {
@@ -183,7 +200,8 @@ extension Migrate {
             try Terminal.confirm(
                 "This rolls back every migration in \(try options.databaseName) and destroys its data.", force: force,
                 command: "migrate reset")
-            Report.printRolledBack(try migrator.reset(onEvent: Report.printEvent))
+            let progress = ProgressReport(quiet: quiet.quiet)
+            Report.printRolledBack(try progress.run { try migrator.reset(onEvent: progress.migrationEvent) })
         }
     }
 
@@ -203,13 +221,18 @@ extension Migrate {
         @Flag(help: "Load the seeds after migrating.")
         var seed = false
 
+        @OptionGroup var quiet: QuietOption
+
         func run() throws {
             try Terminal.confirm(
                 "This drops everything in \(try options.databaseName) and migrates it from scratch.", force: force,
                 command: "migrate fresh")
-            let (_, applied) = try options.makeMigrator(creating: true).fresh(onEvent: Report.printEvent)
+            let progress = ProgressReport(quiet: quiet.quiet)
+            let (_, applied) = try progress.run {
+                try options.makeMigrator(creating: true).fresh(onEvent: progress.migrationEvent)
+            }
             Report.printApplied(applied)
-            if seed { try SeedReport.seed(seedOptions, options, output: output) }
+            if seed { try SeedReport.seed(seedOptions, options, output: output, progress: progress) }
         }
     }
 
@@ -256,6 +279,8 @@ extension Migrate {
 enum Report {
     static func printEvent(_ event: Migrator.Event) {
         switch event {
+        case .waitingForLock, .starting, .committing:
+            break  // the status line's (`ProgressReport`)
         case .applied(let migration, let milliseconds):
             print("Applied \(migration.identifier) (\(milliseconds) ms)")
         case .rolledBack(let migration, let milliseconds):

@@ -27,6 +27,7 @@ struct Seed: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var seedOptions: SeedDirectoryOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var quiet: QuietOption
 
     @Flag(help: "Also delete records, aliases and links that are no longer in the files.")
     var prune = false
@@ -48,9 +49,10 @@ struct Seed: ParsableCommand {
     }
 
     func run() throws {
+        let progress = ProgressReport(quiet: quiet.quiet)
         try SeedReport.seed(
             seedOptions, database, output: output, files: files.isEmpty ? nil : files.map(CLIContext.current.resolve),
-            options: Seeder.Options(prune: prune, dryRun: dryRun))
+            options: Seeder.Options(prune: prune, dryRun: dryRun), progress: progress)
     }
 }
 
@@ -71,6 +73,7 @@ struct Setup: ParsableCommand {
     var reader: String?
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
         let (setup, location) = try SeedReport.makeSetup(seedOptions, database)
@@ -80,11 +83,15 @@ struct Setup: ParsableCommand {
                     + "catalog sql is read-only for everyone")
         }
         try location.prepareDatabaseFolder()
-        let (migrated, seeded) = try setup.setup(
-            onEvent: Report.printEvent, progress: ProgressBar.make(label: "seeding"))
+        let progress = ProgressReport(quiet: quiet.quiet)
+        let (migrated, seeded) = try progress.run {
+            try setup.setup(onEvent: progress.migrationEvent, progress: progress.seedProgress)
+        }
+        progress.seedWritten()
         Report.printApplied(migrated)
         SeedReport.report(seeded, output: output, database: location.databaseName)
         if let reader {
+            progress.note("the reader role \(reader) may not be set up (run catalog setup --reader again)")
             let role = try ReaderRole.grant(reader, at: location.databasePath)
             let tables = role.tables == 1 ? "1 table" : "\(role.tables) tables"
             let line =
@@ -112,10 +119,13 @@ enum SeedReport {
     /// Seeds the database the options name (`seed`, `migrate fresh --seed`) and prints the summary.
     static func seed(
         _ seeds: SeedDirectoryOptions, _ database: DatabaseOptions, output: OutputOptions, files: [String]? = nil,
-        options: Seeder.Options = .init()
+        options: Seeder.Options = .init(), progress: ProgressReport
     ) throws {
         let (setup, location) = try makeSetup(seeds, database)
-        let summary = try setup.seed(files: files, options: options, progress: ProgressBar.make(label: "seeding"))
+        let summary = try progress.run {
+            try setup.seed(files: files, options: options, progress: progress.seedProgress)
+        }
+        if !options.dryRun { progress.seedWritten() }
         report(summary, output: output, database: location.databaseName)
     }
 
@@ -139,31 +149,5 @@ enum SeedReport {
                 "Seeded \(database) from \(files): \(totals.0) inserted, \(totals.1) updated, \(totals.2) pruned (\(summary.milliseconds) ms)."
             )
         }
-    }
-}
-
-/// A one-line progress bar on stderr, shown only when stderr is a terminal and the work has
-/// lasted more than half a second.
-final class ProgressBar {
-    private let label: String
-    private let start = ContinuousClock.now
-    private var shown = false
-
-    private init(label: String) { self.label = label }
-
-    /// A progress callback, or nil when stderr is not a terminal.
-    static func make(label: String) -> Seeder.Progress? {
-        guard Terminal.stderrIsTerminal else { return nil }
-        let bar = ProgressBar(label: label)
-        return { done, total in bar.update(done, total) }
-    }
-
-    private func update(_ done: Int, _ total: Int) {
-        guard ContinuousClock.now - start > .milliseconds(500) || shown, total > 0 else { return }
-        shown = true
-        let width = 30
-        let filled = min(width, done * width / total)
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        Terminal.writeToStderr("\r\(label) [\(bar)] \(done * 100 / total)%" + (done >= total ? "\n" : ""))
     }
 }

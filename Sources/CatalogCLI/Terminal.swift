@@ -62,11 +62,11 @@ public final class CLIContext: @unchecked Sendable {
 
     /// A context for running commands in-process: `environment` is the whole environment,
     /// relative paths are resolved against `directory`, `input` is standard input (not a
-    /// terminal), and output is collected in `output` (as if stdout were a terminal when
-    /// `stdoutIsTerminal`).
+    /// terminal), and output is collected in `output` (as if stdout, or stderr, were a terminal
+    /// when `stdoutIsTerminal`, `stderrIsTerminal`).
     public convenience init(
         directory: String, environment: [String: String], input: String = "", output: CapturedOutput,
-        stdoutIsTerminal: Bool = false
+        stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false
     ) {
         var lines = input.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
@@ -79,7 +79,8 @@ public final class CLIContext: @unchecked Sendable {
                 defer { next += 1 }
                 return strip ? lines[next] : lines[next] + "\n"
             },
-            stdinIsTerminal: false, stdoutIsTerminal: stdoutIsTerminal, stderrIsTerminal: false, handlesSignals: false)
+            stdinIsTerminal: false, stdoutIsTerminal: stdoutIsTerminal, stderrIsTerminal: stderrIsTerminal,
+            handlesSignals: false)
     }
 
     /// The value of environment variable `name`, unless it is unset or empty.

@@ -96,8 +96,9 @@ public protocol MigrationDriver: Sendable {
     /// PostgreSQL database; a SQLite file is created by `openForWriting(creating: true)`).
     /// Called before the write lock is taken, which may need the database.
     func createIfMissing() throws
-    /// Takes the cross-process write lock, waiting up to `timeout` seconds.
-    func writeLock(timeout: Double) throws -> any WriteLock
+    /// Takes the cross-process write lock, waiting up to `timeout` seconds. When the lock is busy,
+    /// `waiting` is told once, before the wait, who holds it (nil when the backend cannot tell).
+    func writeLock(timeout: Double, waiting: (LockHolder?) -> Void) throws -> any WriteLock
     /// Opens the database to change it, creating it when `creating` and it is missing.
     /// `verify` looks at the database before the driver changes any setting of it (SQLite's
     /// journal mode), so someone else's database is refused untouched.
@@ -164,6 +165,11 @@ public protocol MigrationDriver: Sendable {
 
 extension MigrationDriver {
     public func createIfMissing() throws {}
+
+    /// Takes the cross-process write lock, waiting up to `timeout` seconds without a word.
+    public func writeLock(timeout: Double) throws -> any WriteLock {
+        try writeLock(timeout: timeout, waiting: { _ in })
+    }
 
     /// The ledger's columns, through `columnNames(of:)`.
     public func ledgerColumns(_ db: any DatabaseConnection) throws -> [String] {

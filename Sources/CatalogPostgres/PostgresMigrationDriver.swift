@@ -86,10 +86,13 @@ public struct PostgresMigrationDriver: MigrationDriver {
     static let lockKeySQL = "SELECT hashtextextended('catalog:' || current_database() || ':' || current_schema(), 0)"
 
     /// Takes the session-level advisory lock on a connection of its own, polling every 50 ms up to
-    /// `timeout` seconds; the holder is named from `pg_locks` when the wait runs out.
+    /// `timeout` seconds; the holder is named from `pg_locks` for `waiting` and when the wait runs
+    /// out. The lock's connection then names this process in its `application_name` (`catalog pid
+    /// 4242`), which every role may read in `pg_stat_activity`, so that a waiter can say which
+    /// catalog process holds the lock, not only which server session.
     /// A hot standby is refused before any wait (`refuseStandby`): every command that writes
     /// takes this lock first.
-    public func writeLock(timeout: Double) throws -> any WriteLock {
+    public func writeLock(timeout: Double, waiting: (LockHolder?) -> Void) throws -> any WriteLock {
         let db = try PostgresConnection(url: url)
         try refuseStandby(db)
         guard let key = try db.fetchValue(Self.lockKeySQL, as: Int64.self) else {
@@ -97,19 +100,30 @@ public struct PostgresMigrationDriver: MigrationDriver {
         }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(Timeout.milliseconds(timeout)))
+        var told = false
         while true {
             if try db.fetchValue("SELECT pg_try_advisory_lock($1)", [.integer(key)], as: Int64.self) == 1 {
+                // Best effort, like SQLite's lock record: a lock that cannot say who holds it still locks.
+                try? db.execute("SET application_name = '\(Self.applicationNamePrefix)\(getpid())'")
                 return AdvisoryLock(db: db, key: key)
             }
             if clock.now >= deadline {
                 throw WriteLockError.timedOut(seconds: timeout, holder: try? Self.holder(of: key, db))
             }
+            if !told {
+                told = true
+                waiting(try? Self.holder(of: key, db))
+            }
             usleep(50_000)
         }
     }
 
-    /// The session holding the advisory lock `key`: its server process, the program
-    /// (`application_name`; catalog's connections say `catalog`) and where it connected from.
+    /// How the lock's connection starts its `application_name`, before the process id.
+    static let applicationNamePrefix = "catalog pid "
+
+    /// The session holding the advisory lock `key`: the catalog process when the session names it
+    /// (`application_name` `catalog pid 4242`), else the server process, with the program
+    /// (`application_name`) and where it connected from.
     static func holder(of key: Int64, _ db: PostgresConnection) throws -> LockHolder? {
         let row = try db.fetchOne(
             """
@@ -119,8 +133,12 @@ public struct PostgresMigrationDriver: MigrationDriver {
             WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1
             """, [.integer(key)])
         guard let row, let pid = row.get(0, as: Int64.self) else { return nil }
-        let program = row.get(1, as: String.self).flatMap { $0.isEmpty ? nil : $0 } ?? "a client"
+        let name = row.get(1, as: String.self) ?? ""
         let from = row.get(2, as: String.self).map { "from \($0)" } ?? "over a local socket"
+        if name.hasPrefix(applicationNamePrefix), let client = Int32(name.dropFirst(applicationNamePrefix.count)) {
+            return LockHolder(pid: client, command: "catalog, server session \(pid) \(from)", since: row.get(3))
+        }
+        let program = name.isEmpty ? "a client" : name
         return LockHolder(
             pid: Int32(truncatingIfNeeded: pid), command: "server session of \(program) \(from)", since: row.get(3))
     }

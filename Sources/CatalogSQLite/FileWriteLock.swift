@@ -21,8 +21,9 @@ public final class FileWriteLock: WriteLock {
     /// The lock file.
     public let path: String
 
-    /// Waits up to `timeout` seconds for the lock on `databasePath`.
-    public init(databasePath: String, timeout: Double) throws {
+    /// Waits up to `timeout` seconds for the lock on `databasePath`; when another process holds
+    /// it, `waiting` is told who (its record, or the kernel's lock table) before the wait.
+    public init(databasePath: String, timeout: Double, waiting: (LockHolder?) -> Void = { _ in }) throws {
         // Name the lock after the real file, as SQLite names its -wal and -shm files, so that a
         // symbolic link to the database and the database itself share one lock.
         path = Self.resolve(databasePath) + "-lock"
@@ -33,6 +34,7 @@ public final class FileWriteLock: WriteLock {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(Timeout.milliseconds(timeout)))
         var pause = 2  // milliseconds, doubled up to 50
+        var told = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let error = errno
             guard error == EWOULDBLOCK || error == EINTR else {
@@ -43,6 +45,10 @@ public final class FileWriteLock: WriteLock {
                 let holder = Self.holder(of: path, fd: fd)
                 close(fd)
                 throw WriteLockError.timedOut(seconds: timeout, holder: holder)
+            }
+            if !told {
+                told = true
+                waiting(Self.holder(of: path, fd: fd))
             }
             usleep(useconds_t(pause * 1000))
             pause = min(pause * 2, 50)

@@ -22,9 +22,9 @@ public struct SQLiteMigrationDriver: MigrationDriver {
     /// Takes catalog's lock beside the file, after checking that this process may write the file
     /// and its folder at all: a read-only place is named in words (`DatabaseAccessError`) before
     /// the lock file or the database is touched.
-    public func writeLock(timeout: Double) throws -> any WriteLock {
+    public func writeLock(timeout: Double, waiting: (LockHolder?) -> Void) throws -> any WriteLock {
         if let refusal = FileAccess.writeRefusal(path) { throw refusal }
-        return try FileWriteLock(databasePath: path, timeout: timeout)
+        return try FileWriteLock(databasePath: path, timeout: timeout, waiting: waiting)
     }
 
     public func openForWriting(

@@ -93,6 +93,9 @@ public final class CSVReader {
         if descriptor >= 0 { close(descriptor) }
     }
 
+    /// How many bytes of the file have been read so far (a chunk at a time).
+    public var bytesRead: Int { cursor.bytesRead }
+
     /// The next data record, or nil at the end of the file.
     public func next() throws(SeedIssue) -> CSVRecord? {
         if let failure { throw failure }
@@ -142,6 +145,8 @@ struct CSVCursor {
     private var chunkPosition = 0
     private var chunkEnd = 0
     private var reachedEnd = false
+    /// The bytes taken from the file or array so far.
+    private(set) var bytesRead = 0
 
     init(file: String, descriptor: Int32, bytes: [UInt8], chunkSize: Int) {
         precondition(chunkSize > 0, "chunk size must be positive")
@@ -212,6 +217,7 @@ struct CSVCursor {
             chunk.removeAll(keepingCapacity: true)
             chunk.append(contentsOf: bytes[bytesOffset..<bytesOffset + count])
             bytesOffset += count
+            bytesRead += count
             chunkEnd = count
             return
         }
@@ -219,6 +225,7 @@ struct CSVCursor {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count >= 0 {
                 chunkEnd = count
+                bytesRead += count
                 return
             }
             if errno == EINTR { continue }

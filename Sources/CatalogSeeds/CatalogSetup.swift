@@ -47,7 +47,7 @@ public struct CatalogSetup {
             let db = try open(forWriting: false)
             return try seeder.seed(db, options: options, progress: progress)
         }
-        let lock = try driver.takeWriteLock(timeout: lockTimeout)
+        let lock = try driver.takeWriteLock(timeout: lockTimeout, waiting: { progress?(.waitingForLock($0)) })
         defer { withExtendedLifetime(lock) {} }
         let db = try open(forWriting: true)
         do {

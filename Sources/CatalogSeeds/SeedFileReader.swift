@@ -23,19 +23,24 @@ enum SeedFileReader {
     /// field errors are logged and the record skipped. A CSV file is streamed: one
     /// row is in memory at a time, so a file of millions of links costs no memory per row.
     /// `contents`, when given, are the file's bytes (a built-in file); otherwise `path` is read.
+    /// `bytesRead` hears how many bytes of the file have been read, as reading goes on (a CSV
+    /// file chunk by chunk, a YAML or JSON file whole, before it is parsed).
     static func read(
-        _ path: String, contents: [UInt8]? = nil, into log: inout IssueLog, each: (SeedRecord) -> Void
+        _ path: String, contents: [UInt8]? = nil, into log: inout IssueLog, bytesRead: (Int) -> Void = { _ in },
+        each: (SeedRecord) -> Void
     ) {
         do {
             switch fileExtension(path) {
             case "csv":
                 let reader = try contents.map { try CSVReader(bytes: $0, file: path) } ?? CSVReader(path: path)
-                try readCSV(reader, into: &log, each: each)
+                try readCSV(reader, into: &log, bytesRead: bytesRead, each: each)
             case "json":
                 let bytes = try contents ?? FileSystem.readFile(path)
+                bytesRead(bytes.count)
                 records(in: try JSONReader.parse(bytes, file: path), file: path, log: &log).forEach(each)
             case "yml", "yaml":
                 let bytes = try contents ?? FileSystem.readFile(path)
+                bytesRead(bytes.count)
                 records(in: try YAMLReader.parse(bytes, file: path), file: path, log: &log).forEach(each)
             default:
                 log.add(path, SourceLocation(line: 1, column: 1), "not a seed file (use .yml, .yaml, .json or .csv)")
@@ -253,7 +258,9 @@ enum SeedFileReader {
         return SeedKind(rawValue: last)
     }
 
-    private static func readCSV(_ reader: CSVReader, into log: inout IssueLog, each: (SeedRecord) -> Void) throws {
+    private static func readCSV(
+        _ reader: CSVReader, into log: inout IssueLog, bytesRead: (Int) -> Void, each: (SeedRecord) -> Void
+    ) throws {
         let path = reader.file
         guard let kind = csvKind(path) else {
             log.add(
@@ -283,7 +290,13 @@ enum SeedFileReader {
         }
         // Rows under a broken header would only repeat its problem; other files' issues do not matter here.
         if !headerIsValid { return }
+        var reported = 0
         while let row = try reader.next() {
+            // A new chunk was read: at most one call per 64 KB, nothing per row.
+            if reader.bytesRead != reported {
+                reported = reader.bytesRead
+                bytesRead(reported)
+            }
             var record = SeedRecord(
                 kind: kind, file: path, location: SourceLocation(line: row.line, column: 1), fields: SeedFields())
             var failed: Set<String> = []

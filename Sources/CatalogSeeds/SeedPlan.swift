@@ -204,8 +204,9 @@ struct SeedPlan {
         func step(_ count: Int = 1) {
             let before = done
             done += count
-            if let progress, done / 1_000 != before / 1_000 || done == total { progress(min(done, total), total) }
+            if let progress, done / 1_000 != before / 1_000 { progress(.writing(rows: min(done, total), total: total)) }
         }
+        progress?(.writing(rows: 0, total: total))
         // Links that go are removed first; records and aliases only after everything that
         // stays has been written, so an alias can move off a record that is pruned and a
         // framework can leave a language (ON DELETE RESTRICT) before that language goes.

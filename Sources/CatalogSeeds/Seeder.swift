@@ -24,8 +24,8 @@ public struct Seeder {
         }
     }
 
-    /// How far a run has got: `done` of `total` steps.
-    public typealias Progress = (_ done: Int, _ total: Int) -> Void
+    /// How far a run has got, reported as it goes.
+    public typealias Progress = (SeedProgress) -> Void
 
     /// The seed files to load (for built-in files, the names messages give them).
     public var files: [String]
@@ -60,10 +60,26 @@ public struct Seeder {
     /// are any; only files without them are checked for duplicates and dangling references,
     /// which a broken file would otherwise cause by the dozen. Link CSV files are read last and
     /// streamed: each row is resolved to a pair of places as it is read.
-    func load() throws -> SeedCatalog {
+    ///
+    /// `progress` hears `.reading` with the bytes read so far of the files' total size, measured
+    /// before the first file is opened.
+    func load(progress: Progress? = nil) throws -> SeedCatalog {
         if files.isEmpty {
             throw SeedSetupError.noSeedFiles
         }
+        let sizes = files.map { contents[$0]?.count ?? FileSystem.size(of: $0) ?? 0 }
+        let total = sizes.reduce(0, +)
+        var finished = 0  // bytes of the files read to the end
+        func reading(_ index: Int) -> (Int) -> Void {
+            guard let progress else { return { _ in } }
+            let base = finished
+            return { read in progress(.reading(bytes: base + min(read, sizes[index]), total: total)) }
+        }
+        func done(_ index: Int) {
+            finished += sizes[index]
+            progress?(.reading(bytes: finished, total: total))
+        }
+        progress?(.reading(bytes: 0, total: total))
         var fileIssues = IssueLog()
         var referenceIssues = IssueLog()
         var builder = SeedCatalog.Builder()
@@ -71,14 +87,16 @@ public struct Seeder {
         let isLinkCSV = { (file: String) in
             SeedFileReader.fileExtension(file) == "csv" && SeedFileReader.csvKind(file)?.isLink == true
         }
-        for file in files where !isLinkCSV(file) {
-            SeedFileReader.read(file, contents: contents[file], into: &fileIssues) { record in
+        for (index, file) in files.enumerated() where !isLinkCSV(file) {
+            SeedFileReader.read(file, contents: contents[file], into: &fileIssues, bytesRead: reading(index)) {
+                record in
                 if record.kind.isLink || record.kind == .frameworks {
                     later.append(record)
                 } else {
                     builder.declare(record, log: &referenceIssues)
                 }
             }
+            done(index)
         }
         // Once a file is broken, references are not resolved (suggestions cost an edit distance
         // per known name): only the files' own problems will be reported.
@@ -89,11 +107,13 @@ public struct Seeder {
             for record in later where record.kind.isLink { builder.addLink(record, log: &referenceIssues) }
         }
         later = []
-        for file in files where isLinkCSV(file) {
+        for (index, file) in files.enumerated() where isLinkCSV(file) {
             let resolves = fileIssues.isEmpty
-            SeedFileReader.read(file, contents: contents[file], into: &fileIssues) { record in
+            SeedFileReader.read(file, contents: contents[file], into: &fileIssues, bytesRead: reading(index)) {
+                record in
                 if resolves { builder.addLink(record, log: &referenceIssues) }
             }
+            done(index)
         }
         try fileIssues.check()
         try referenceIssues.check()
@@ -105,8 +125,9 @@ public struct Seeder {
         -> SeedSummary
     {
         let start = ContinuousClock.now
-        let catalog = try load()
+        let catalog = try load(progress: progress)
         var summary: SeedSummary
+        progress?(.comparing)
         if options.dryRun {
             // One snapshot: the counts must not mix states of a concurrent seed.
             summary = try db.transaction(.deferred) {
@@ -116,6 +137,7 @@ public struct Seeder {
             summary = try db.transaction {
                 let plan = try SeedPlan(catalog: catalog, db: db, prune: options.prune)
                 try plan.apply(db, progress: progress)
+                progress?(.committing)
                 return plan.summary
             }
         }
@@ -124,6 +146,21 @@ public struct Seeder {
         summary.milliseconds = start.millisecondsElapsed
         return summary
     }
+}
+
+/// How far a seed has got: the phases in the order they come.
+public enum SeedProgress: Sendable, Equatable {
+    /// Another process holds the write lock (`holder`, when the backend can tell); the seed waits.
+    case waitingForLock(LockHolder?)
+    /// Reading and validating the files: `bytes` read of their `total` size.
+    case reading(bytes: Int, total: Int)
+    /// Comparing the files with the database.
+    case comparing
+    /// Writing: `rows` of `total` records and links done.
+    case writing(rows: Int, total: Int)
+    /// Everything is written; the transaction's COMMIT is about to run (from here on, an
+    /// interruption can no longer say that nothing was written).
+    case committing
 }
 
 /// What a seed run changed (or would change), per table.

@@ -73,12 +73,12 @@ final class CLISandbox {
     /// removed from what it printed, as if it ran there with relative paths.
     func run(
         _ arguments: [String], environment: [String: String] = [:], input: String = "", in folder: String? = nil,
-        stdoutIsTerminal: Bool = false
+        stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false
     ) throws -> CLIResult {
         let output = CapturedOutput()
         let context = CLIContext(
             directory: folder.map { root + "/" + $0 } ?? root, environment: baseEnvironment.merging(environment) { $1 },
-            input: input, output: output, stdoutIsTerminal: stdoutIsTerminal)
+            input: input, output: output, stdoutIsTerminal: stdoutIsTerminal, stderrIsTerminal: stderrIsTerminal)
         let code = CatalogCLI.run(arguments, context: context)
         return CLIResult(stdout: relative(output.stdout), stderr: relative(output.stderr), exitCode: code)
     }

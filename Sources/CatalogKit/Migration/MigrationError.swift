@@ -130,10 +130,10 @@ extension MigrationError {
 
 extension MigrationDriver {
     /// Takes the write lock, waiting up to `timeout` seconds, with its failures as migration
-    /// errors: what migrating and seeding both do first.
-    public func takeWriteLock(timeout: Double) throws -> any WriteLock {
+    /// errors: what migrating and seeding both do first. `waiting` hears who holds a busy lock.
+    public func takeWriteLock(timeout: Double, waiting: (LockHolder?) -> Void = { _ in }) throws -> any WriteLock {
         do {
-            return try writeLock(timeout: timeout)
+            return try writeLock(timeout: timeout, waiting: waiting)
         } catch WriteLockError.timedOut(let seconds, let holder) {
             throw MigrationError.lockTimeout(path: location, seconds: seconds, holder: holder)
         } catch WriteLockError.failed(let message) {

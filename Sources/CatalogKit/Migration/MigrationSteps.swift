@@ -39,9 +39,11 @@ enum MigrationSteps {
     /// a pragma that is a no-op inside a transaction), with the foreign-key check before the
     /// commit: a table rebuild cannot cascade deletes into child tables, and a dangling reference
     /// fails the migration.
-    /// Returns the duration in milliseconds.
+    /// `willCommit` runs just before the COMMIT that makes the migration count (a Ctrl-C after
+    /// it can no longer say the migration was rolled back). Returns the duration in milliseconds.
     static func run(
-        _ migration: Migration, direction: MigrationDirection, batch: Int, runner: some StepRunner
+        _ migration: Migration, direction: MigrationDirection, batch: Int, runner: some StepRunner,
+        willCommit: () -> Void = {}
     ) throws -> Int {
         let start = ContinuousClock.now
         let section = direction == .up ? migration.up : migration.down
@@ -54,6 +56,7 @@ enum MigrationSteps {
                 try runner.runSection(section, of: migration, direction: direction)
                 try runner.checkForeignKeys(of: migration, direction: direction, existing: existing)
                 try ledgerStep(migration, direction: direction, batch: batch, start: start, runner: runner)
+                willCommit()
                 try runner.execute(driver.commitTransaction)
             } catch {
                 runner.rollback()
@@ -71,6 +74,7 @@ enum MigrationSteps {
             try runner.execute(driver.beginTransaction)
             do {
                 try ledgerStep(migration, direction: direction, batch: batch, start: start, runner: runner)
+                willCommit()
                 try runner.execute(driver.commitTransaction)
             } catch {
                 runner.rollback()

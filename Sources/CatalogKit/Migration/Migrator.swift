@@ -55,6 +55,14 @@ public final class Migrator {
 
     /// Something that happened during a run, reported as it happens.
     public enum Event: Sendable {
+        /// Another process holds the write lock (`holder`, when the backend can tell); the run
+        /// waits for it, up to the lock timeout.
+        case waitingForLock(LockHolder?)
+        /// A migration starts to run in `direction`; `inTransaction` is false for a section that
+        /// runs outside a transaction (its statements commit one by one).
+        case starting(Migration, MigrationDirection, inTransaction: Bool)
+        /// The running migration's work is done and its COMMIT is about to run.
+        case committing(Migration)
         case applied(Migration, milliseconds: Int)
         case rolledBack(Migration, milliseconds: Int)
         /// `fresh` dropped these tables, views and triggers.
@@ -149,7 +157,7 @@ public final class Migrator {
                 return Report(migrations: selected, batch: selected.isEmpty ? nil : batch, dryRunSQL: runner.lines)
             }
         }
-        return try withLockedDatabase { db in
+        return try withLockedDatabase(onEvent: onEvent) { db in
             let records = try Ledger.records(db, driver)
             let statuses = MigrationStatus.compute(migrations: migrations, records: records)
             let selected = try Self.selectPending(statuses, options: options)
@@ -180,7 +188,7 @@ public final class Migrator {
                 return Report(migrations: selected, dryRunSQL: runner.lines)
             }
         }
-        return try withLockedDatabase(creating: false) { db in
+        return try withLockedDatabase(creating: false, onEvent: onEvent) { db in
             let selected = try Self.selectForRollback(
                 try Ledger.records(db, driver), migrations: migrations, target: target)
             return try Self.undo(selected, on: db, driver: driver, onEvent: onEvent)
@@ -193,7 +201,7 @@ public final class Migrator {
         rolledBack: Report, applied: Report
     ) {
         let migrations = try loadMigrations()
-        return try withLockedDatabase(creating: false) { db in
+        return try withLockedDatabase(creating: false, onEvent: onEvent) { db in
             let records = try Ledger.records(db, driver)
             let selected = try Self.selectForRollback(records, migrations: migrations, target: .steps(steps))
             let undone = try Self.undo(selected, on: db, driver: driver, onEvent: onEvent)
@@ -216,7 +224,7 @@ public final class Migrator {
     @discardableResult
     public func fresh(onEvent: (Event) -> Void = { _ in }) throws -> (dropped: [String], applied: Report) {
         let migrations = try loadMigrations()
-        return try withLockedDatabase { db in
+        return try withLockedDatabase(onEvent: onEvent) { db in
             let dropped = try driver.dropEverything(db)
             onEvent(.dropped(dropped))
             try db.execute(driver.ledgerCreateSQL)
@@ -300,7 +308,10 @@ public final class Migrator {
         var report = Report(batch: selected.isEmpty ? nil : batch)
         let runner = DatabaseStepRunner(db: db, driver: driver)
         for migration in selected {
-            let milliseconds = try MigrationSteps.run(migration, direction: .up, batch: batch, runner: runner)
+            onEvent(.starting(migration, .up, inTransaction: migration.up.isTransactional))
+            let milliseconds = try MigrationSteps.run(
+                migration, direction: .up, batch: batch, runner: runner, willCommit: { onEvent(.committing(migration)) }
+            )
             report.migrations.append(migration)
             onEvent(.applied(migration, milliseconds: milliseconds))
         }
@@ -316,7 +327,9 @@ public final class Migrator {
         var report = Report()
         let runner = DatabaseStepRunner(db: db, driver: driver)
         for migration in selected {
-            let milliseconds = try MigrationSteps.run(migration, direction: .down, batch: 0, runner: runner)
+            onEvent(.starting(migration, .down, inTransaction: migration.down.isTransactional))
+            let milliseconds = try MigrationSteps.run(
+                migration, direction: .down, batch: 0, runner: runner, willCommit: { onEvent(.committing(migration)) })
             report.migrations.append(migration)
             onEvent(.rolledBack(migration, milliseconds: milliseconds))
         }
@@ -404,12 +417,12 @@ public final class Migrator {
     /// Runs `body` on the database under the write lock. Only commands that apply migrations
     /// create a missing database (`creating`); undoing or repairing refuses one, before even the
     /// lock file is made.
-    private func withLockedDatabase<T>(creating: Bool = true, _ body: (any DatabaseConnection) throws -> T) throws
-        -> T
-    {
+    private func withLockedDatabase<T>(
+        creating: Bool = true, onEvent: (Event) -> Void = { _ in }, _ body: (any DatabaseConnection) throws -> T
+    ) throws -> T {
         if !creating && !driver.databaseExists() { throw MigrationError.databaseMissing(databasePath) }
         if creating { try wrappingDatabaseErrors { try driver.createIfMissing() } }
-        let lock = try driver.takeWriteLock(timeout: lockTimeout)
+        let lock = try driver.takeWriteLock(timeout: lockTimeout, waiting: { onEvent(.waitingForLock($0)) })
         defer { withExtendedLifetime(lock) {} }
         return try wrappingDatabaseErrors {
             let db = try driver.openForWriting(

@@ -92,6 +92,13 @@ public enum FileSystem {
         return stat(path, &info) == 0
     }
 
+    /// The size in bytes of the file at `path`, or nil when it cannot be read.
+    public static func size(of path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
     /// True when `path` is a directory.
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
