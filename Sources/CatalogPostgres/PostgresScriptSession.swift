@@ -87,8 +87,11 @@ public final class PostgresScriptSession: ScriptSession {
     ) throws -> T {
         guard let deadline else { return try body() }
         let left = ContinuousClock().now.duration(to: deadline)
+        // Rounded up: the server's timer must not run out before `deadline`, or its cancel would
+        // read as an interruption (Ctrl-C) instead of the time limit (seen once, with tests in parallel).
         let milliseconds = max(
-            Int(left.components.seconds) * 1000 + Int(left.components.attoseconds / 1_000_000_000_000_000), 1)
+            Int(left.components.seconds) * 1000
+                + Int((left.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000), 1)
         try db.handle.run("SET statement_timeout = \(milliseconds)")
         defer {
             // A failed transaction refuses even SET; it can only roll back (which the caller

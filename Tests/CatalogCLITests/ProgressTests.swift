@@ -261,13 +261,9 @@ final class TerminalRun: @unchecked Sendable {
         stdoutIsTerminal: Bool = false
     ) throws {
         self.stdoutIsTerminal = stdoutIsTerminal
-        master = PseudoTerminal.open(O_RDWR | O_NOCTTY)
-        guard master >= 0, PseudoTerminal.grant(master) == 0, PseudoTerminal.unlock(master) == 0,
-            let name = PseudoTerminal.name(master)
-        else {
-            throw POSIXError(.ENOTTY)
-        }
-        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        let pair = try PTY.open()
+        master = pair.master
+        let slave = open(pair.terminal, O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.ENOTTY) }
         process.executableURL = URL(fileURLWithPath: CLISandbox.binary)
         process.arguments = arguments
@@ -346,15 +342,6 @@ final class TerminalRun: @unchecked Sendable {
     deinit {
         close(master)
     }
-}
-
-/// The C library's pseudo-terminal functions, which Glibc's module map leaves out (`<stdlib.h>`
-/// declares them only for `_XOPEN_SOURCE`).
-enum PseudoTerminal {
-    @_silgen_name("posix_openpt") static func open(_ flags: Int32) -> Int32
-    @_silgen_name("grantpt") static func grant(_ fd: Int32) -> Int32
-    @_silgen_name("unlockpt") static func unlock(_ fd: Int32) -> Int32
-    @_silgen_name("ptsname") static func name(_ fd: Int32) -> UnsafeMutablePointer<CChar>?
 }
 
 /// The same on PostgreSQL: the lock's holder is the catalog process named by its session, and

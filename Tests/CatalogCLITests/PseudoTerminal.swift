@@ -19,15 +19,9 @@ final class PseudoTerminal {
         _ arguments: [String], directory: String, environment: [String: String], columns: Int = 100, rows: Int = 30
     ) throws {
         screen = Screen(columns: columns, rows: rows)
-        // posix_openpt, grantpt, unlockpt and ptsname, which Swift's Glibc does not import: the
-        // ioctls TIOCSPTLCK (unlock) and TIOCGPTN (the number under /dev/pts), from <asm/ioctls.h>.
-        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
-            throw Failure("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
-        }
-        let slave = "/dev/pts/\(number)"
+        let pair = try PTY.open()
+        master = pair.master
+        let slave = pair.terminal
         var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
 
@@ -315,4 +309,22 @@ struct Screen {
 extension String {
     /// The text without trailing spaces, as `Screen.lines` shows lines.
     var trimmingTrailingSpaces: String { Screen.trimmed(Array(self)) }
+}
+
+/// Opening a pseudo-terminal, with the C library's functions that Glibc's module map leaves out
+/// (`<stdlib.h>` declares them only for `_XOPEN_SOURCE`).
+enum PTY {
+    @_silgen_name("posix_openpt") private static func openMaster(_ flags: Int32) -> Int32
+    @_silgen_name("grantpt") private static func grant(_ fd: Int32) -> Int32
+    @_silgen_name("unlockpt") private static func unlock(_ fd: Int32) -> Int32
+    @_silgen_name("ptsname") private static func name(_ fd: Int32) -> UnsafeMutablePointer<CChar>?
+
+    /// A new pseudo-terminal: the master side's descriptor and the path of the terminal side.
+    static func open() throws -> (master: Int32, terminal: String) {
+        let master = openMaster(O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard master >= 0, grant(master) == 0, unlock(master) == 0, let name = name(master) else {
+            throw PseudoTerminal.Failure("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
+        }
+        return (master, String(cString: name))
+    }
 }
