@@ -107,9 +107,9 @@ struct Prompt {
         lines.append("Statements end with ';' and may span lines.")
         if let history {
             lines += [
-                "Keys: arrows and emacs keys edit the line; Up, Down and Ctrl-R search the history,",
-                "kept in \(TerminalText.shown(history)); Ctrl-C drops the line being typed or stops a running",
-                "statement; Ctrl-L clears the screen.",
+                "Keys: arrows and emacs keys edit the line; Up, Down and Ctrl-R search the history;",
+                "Ctrl-C drops the line being typed or stops a running statement; Ctrl-L clears the screen.",
+                "History: \(TerminalText.shown(history))",
             ]
         }
         return lines.joined(separator: "\n")
