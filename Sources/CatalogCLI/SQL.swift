@@ -39,8 +39,11 @@ struct SQL: ParsableCommand {
             valueName: "size"))
     var maxValueSize = ByteSize(ScriptLimits.default.maxValueBytes)
 
-    @Option(help: ArgumentHelp("The most memory SQLite may use, in bytes or with K, M or G.", valueName: "size"))
-    var maxMemory = ByteSize(ScriptLimits.default.maxMemoryBytes)
+    @Option(
+        help: ArgumentHelp(
+            "The most memory SQLite may use, in bytes or with K, M or G (default: 512M; SQLite only).",
+            valueName: "size"))
+    var maxMemory: ByteSize?
 
     @OptionGroup var options: ReadingOptions
 
@@ -52,7 +55,7 @@ struct SQL: ParsableCommand {
         guard maxValueSize.bytes >= 1 << 10, maxValueSize.bytes <= 1_000_000_000 else {
             throw ValidationError("--max-value-size must be from 1K to 1000000000 bytes (SQLite's own ceiling)")
         }
-        guard maxMemory.bytes >= 16 << 20, maxMemory.bytes <= 1 << 40 else {
+        if let maxMemory, maxMemory.bytes < 16 << 20 || maxMemory.bytes > 1 << 40 {
             throw ValidationError("--max-memory must be from 16M to 1024G")
         }
     }
@@ -74,10 +77,17 @@ struct SQL: ParsableCommand {
     func openSession() throws -> SQLSession {
         // Creates the catalog on first use and refuses pending migrations; the session opens its own.
         let address = DatabaseBackend.address(of: try options.openDatabase())
+        if maxMemory != nil && DatabaseBackend.isPostgres(address) {
+            throw ValidationError(
+                "--max-memory bounds SQLite's own memory and a PostgreSQL server bounds its own (work_mem), so it "
+                    + "does not apply to \(DatabaseBackend.displayName(of: address)); leave it out")
+        }
         return try SQLSession(
             path: address, write: write,
             busyTimeout: Timeout.milliseconds(options.database.lockTimeout),
-            limits: ScriptLimits(maxValueBytes: maxValueSize.bytes, maxMemoryBytes: maxMemory.bytes))
+            limits: ScriptLimits(
+                maxValueBytes: maxValueSize.bytes,
+                maxMemoryBytes: (maxMemory ?? ByteSize(ScriptLimits.default.maxMemoryBytes)).bytes))
     }
 
     /// Prints that the time limit ran out and exits with 1, from the watchdog's thread. A

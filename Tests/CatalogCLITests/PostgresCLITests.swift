@@ -241,6 +241,13 @@ final class PostgresTestDatabase {
         #expect(slow.exitCode == 1)
         #expect(slow.stderr.contains("--timeout"), "\(slow.stderr)")
         #expect(ContinuousClock().now - start < .seconds(15))
+        // --max-memory is SQLite's heap limit: on a server it is refused, not ignored.
+        let memory = try sandbox.run(["sql", "--max-memory", "64M", "--database", pg.readerURL, "SELECT 1"])
+        #expect(memory.exitCode == 2)
+        #expect(
+            memory.stderr.hasPrefix("error: --max-memory bounds SQLite's own memory and a PostgreSQL server bounds"),
+            "\(memory.stderr)")
+        #expect(memory.stderr.contains("\nUsage: catalog sql "), "\(memory.stderr)")
         // Parameters bind as $1, $2.
         let bound = try sandbox.run([
             "sql", "--database", pg.readerURL, "--param", "Flask", "SELECT name FROM frameworks WHERE name = $1",

@@ -155,6 +155,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", "\(CLISandbox.binary) sql --format csv", "/dev/null"]
         process.currentDirectoryURL = URL(fileURLWithPath: sandbox.root)
+        process.environment = sandbox.baseEnvironment.merging(["PATH": "/usr/bin:/bin", "TERM": "xterm"]) { $1 }
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -167,10 +168,14 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("catalog sql: statements end with ';'"))
-        #expect(text.contains("...> n\n6\n"))
+        #expect(text.contains("    ...> AS n FROM languages;\nn\n6\n"))
         #expect(text.contains("1  SELECT count(*)"))
         #expect(text.contains("would modify the catalog"))
         #expect(try sandbox.sqlite("SELECT count(*) FROM languages") == "6\n")
+        // The history went to the sandbox's HOME (~/.local/state/catalog), one entry per line.
+        let history = try sandbox.read("home/.local/state/catalog/history")
+        #expect(
+            history.hasPrefix("_HiStOrY_V2_\nSELECT\\040count(*)\nAS\\040n\\040FROM\\040languages;\n"), "\(history)")
     }
 }
 
