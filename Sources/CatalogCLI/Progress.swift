@@ -244,7 +244,8 @@ final class StatusLine {
         self.phase = phase
         drawn = now
         isShowing = true
-        Terminal.writeToStderr("\r" + String(text.prefix(max(Self.width - 1, 10))) + "\u{1B}[K")
+        // Migration names and a lock holder's record come from files: shown, never raw.
+        Terminal.writeToStderr("\r" + String(TerminalText.shown(text).prefix(max(Self.width - 1, 10))) + "\u{1B}[K")
     }
 
     /// Removes the line, leaving the cursor at the start of an empty line.

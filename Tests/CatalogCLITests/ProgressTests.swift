@@ -89,6 +89,27 @@ import Testing
         #expect(Self.screen(seed.stderr).first?.hasPrefix("error: another process, pid \(getpid())") == true)
     }
 
+    @Test func aHostileLockRecordIsShownNotObeyed() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.succeed(["setup"])
+        let held = try FileWriteLock(databasePath: sandbox.root + "/catalog.sqlite3", timeout: 1)
+        // The record is rewritten in place (the lock stays on the file) with an escape sequence.
+        let record = try #require(FileHandle(forWritingAtPath: sandbox.root + "/catalog.sqlite3-lock"))
+        try record.truncate(atOffset: 0)
+        try record.write(contentsOf: Data("pid \(getpid())\ncommand catalog\u{1B}]0;owned\u{07}\u{1B}[2J x\n".utf8))
+        try record.close()
+        let seed = try sandbox.run(["seed", "--lock-timeout", "0.3"], stderrIsTerminal: true)
+        withExtendedLifetime(held) {}
+        #expect(seed.exitCode == 1)
+        // The status line's own erase (ESC [ K) is the only escape that reaches the terminal.
+        let foreign = seed.stderr.replacingOccurrences(of: "\u{1B}[K", with: "")
+        #expect(!foreign.contains("\u{1B}") && !foreign.contains("\u{07}"), "\(seed.stderr.debugDescription)")
+        #expect(
+            Self.frames(seed.stderr).first?.hasPrefix(
+                "waiting for the write lock held by another process, pid \(getpid())")
+                == true, "\(seed.stderr.debugDescription)")
+    }
+
     @Test func theInterruptionMessageSaysWhatWasWritten() {
         var state = WriteState()
         #expect(state.message == "interrupted: nothing was written")
