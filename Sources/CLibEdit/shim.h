@@ -13,7 +13,7 @@
 #include <histedit.h>
 
 #define CATALOG_LIBEDIT_FUNCTIONS(X) \
-    X(el_init) X(el_end) X(el_gets) X(el_set) X(el_source) X(el_resize) X(el_line) \
+    X(el_init) X(el_end) X(el_gets) X(el_set) X(el_source) X(el_resize) X(el_line) X(el_insertstr) \
     X(history_init) X(history_end) X(history)
 
 #define CATALOG_LIBEDIT_FIELD(name) __typeof__(name) *_Nonnull name;

@@ -20,10 +20,12 @@ struct Prompt {
     }
 
     mutating func run() throws {
-        let input = Self.openInput()
+        let completion = PromptCompletion(session: session)
+        let input = Self.openInput(completion: completion)
         var buffer = ""
         print("catalog sql: statements end with ';'. Type .help for commands.")
         while true {
+            completion.atStatementStart = buffer.isEmpty
             switch input.read(prompt: buffer.isEmpty ? "catalog> " : "    ...> ") {
             case .end:
                 print()
@@ -107,8 +109,9 @@ struct Prompt {
         lines.append("Statements end with ';' and may span lines.")
         if let history {
             lines += [
-                "Keys: arrows and emacs keys edit the line; Up, Down and Ctrl-R search the history;",
-                "Ctrl-C drops the line being typed or stops a running statement; Ctrl-L clears the screen.",
+                "Keys: arrows and emacs keys edit the line; Tab completes names and commands; Up, Down",
+                "and Ctrl-R search the history; Ctrl-C drops the line being typed or stops a running",
+                "statement; Ctrl-L clears the screen.",
                 "History: \(TerminalText.shown(history))",
             ]
         }
@@ -116,7 +119,7 @@ struct Prompt {
     }
 
     /// libedit on a terminal (the `catalog` process itself), else plain lines.
-    private static func openInput() -> any PromptInput {
+    private static func openInput(completion: PromptCompletion) -> any PromptInput {
         let context = CLIContext.current
         guard context.handlesSignals, context.stdinIsTerminal else { return PlainInput() }
         var historyPath = historyFile()
@@ -129,7 +132,9 @@ struct Prompt {
             }
         }
         do {
-            return EditedInput(editor: try LineEditor.open(program: "catalog", historyPath: historyPath), historyPath)
+            let editor = try LineEditor.open(program: "catalog", historyPath: historyPath)
+            editor.completer = { completion.complete($0) }
+            return EditedInput(editor: editor, historyPath)
         } catch {
             Terminal.writeError("note: line editing is off: \(error)")
             return PlainInput()
@@ -201,4 +206,62 @@ final class PlainInput: PromptInput {
 
     func remember(_ line: String) {}
     func takeProblem() -> String? { nil }
+}
+
+/// Tab at the prompt: dot commands at the start of a statement, formats after `.format`, tables
+/// after `.schema`, else SQL keywords (in the case typed) and the catalog's table and column
+/// names, matched ignoring case. Names are read from the database at the first Tab.
+final class PromptCompletion {
+    /// True while the line being typed starts a statement (where dot commands are).
+    var atStatementStart = true
+    private let session: SQLSession
+    private var names: (tables: [String], columns: [String])?
+
+    static let dotCommands = [".exit", ".format", ".help", ".history", ".quit", ".schema", ".tables"]
+    static let keywords = [
+        "ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "COUNT", "CROSS", "DESC", "DISTINCT", "ELSE", "END",
+        "EXCEPT", "EXISTS", "EXPLAIN", "FROM", "GROUP", "HAVING", "IN", "INNER", "INTERSECT", "IS", "JOIN", "LEFT",
+        "LIKE", "LIMIT", "NOT", "NULL", "OFFSET", "ON", "OR", "ORDER", "OUTER", "SELECT", "THEN", "UNION", "USING",
+        "VALUES", "WHEN", "WHERE", "WITH",
+    ]
+
+    init(session: SQLSession) {
+        self.session = session
+    }
+
+    func complete(_ before: String) -> (word: String, candidates: [String]) {
+        let line = before.drop { $0 == " " || $0 == "\t" }
+        if atStatementStart, line.hasPrefix(".") {
+            let words = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard words.count > 1 else { return (String(line), Self.dotCommands.filter { $0.hasPrefix(line) }) }
+            let word = String(words.last ?? "")
+            switch words.first {
+            case ".format": return (word, OutputFormat.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
+            case ".schema": return (word, tables().filter { Self.matches($0, word) })
+            default: return (word, [])
+            }
+        }
+        let word = String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        guard !word.isEmpty else { return (word, []) }
+        let upper = word.first?.isUppercase == true
+        let keywords = Self.keywords.filter { Self.matches($0, word) }.map { upper ? $0 : $0.lowercased() }
+        let names = tables() + columns()
+        var seen = Set<String>()
+        let candidates = (keywords + names.filter { Self.matches($0, word) }).filter { seen.insert($0).inserted }
+        return (word, candidates.sorted { $0.lowercased() < $1.lowercased() })
+    }
+
+    private static func matches(_ name: String, _ word: String) -> Bool {
+        name.lowercased().hasPrefix(word.lowercased())
+    }
+
+    private func tables() -> [String] { loadedNames().tables }
+    private func columns() -> [String] { loadedNames().columns }
+
+    private func loadedNames() -> (tables: [String], columns: [String]) {
+        if let names { return names }
+        let loaded = (try? SchemaDump.names(session.backend.connection)) ?? ([], [])
+        names = loaded
+        return loaded
+    }
 }

@@ -31,6 +31,11 @@ public final class LineEditor {
         public let description: String
     }
 
+    /// Completes the word before the cursor on Tab: given the line's text up to the cursor, the
+    /// word being completed (a suffix of that text) and the words it could become. nil: Tab
+    /// inserts nothing.
+    public var completer: ((_ beforeCursor: String) -> (word: String, candidates: [String]))?
+
     /// True once stdin ended or failed (the terminal went away), as opposed to a Ctrl-D.
     public var isClosed: Bool { Self.inputEnded }
 
@@ -84,6 +89,8 @@ public final class LineEditor {
         _ = catalog_el_add_function(
             table, editor, "catalog-cancel", "Drop the line being typed (Ctrl-C)", Self.cancelFunction)
         _ = catalog_el_bind(table, editor, "^C", "catalog-cancel")
+        _ = catalog_el_add_function(table, editor, "catalog-complete", "Complete the word (Tab)", Self.completeFunction)
+        _ = catalog_el_bind(table, editor, "^I", "catalog-complete")
         // libedit's emacs keys redraw on Ctrl-R; readline and every shell search the history.
         _ = catalog_el_bind(table, editor, "^R", "em-inc-search-prev")
         // The user's own ~/.editrc, as every libedit program reads it.
@@ -182,6 +189,58 @@ public final class LineEditor {
     private static let cancelFunction: @convention(c) (OpaquePointer, Int32) -> UInt8 = { _, _ in
         LineEditor.cancelled = true
         return UInt8(CC_NEWLINE)
+    }
+
+    /// Tab: completes the word before the cursor as far as its candidates agree; when they
+    /// agree no further, lists them under the line and redraws it.
+    private static let completeFunction: @convention(c) (OpaquePointer, Int32) -> UInt8 = { editor, _ in
+        LineEditor.openEditor?.complete(editor) ?? UInt8(CC_ERROR)
+    }
+
+    private func complete(_ editor: OpaquePointer) -> UInt8 {
+        guard let completer, let info = Self.table.pointee.el_line(editor) else { return UInt8(CC_ERROR) }
+        let count = info.pointee.cursor - info.pointee.buffer
+        let before = String(
+            decoding: UnsafeRawBufferPointer(start: info.pointee.buffer, count: max(count, 0)), as: UTF8.self)
+        let (word, candidates) = completer(before)
+        guard let first = candidates.first else { return UInt8(CC_REFRESH_BEEP) }
+        // The longest prefix every candidate shares (in characters).
+        var common = Array(first)
+        for candidate in candidates.dropFirst() {
+            common = Array(zip(common, candidate).prefix { $0 == $1 }.map(\.0))
+        }
+        var insertion = String(common.dropFirst(word.count))
+        if candidates.count == 1 { insertion += " " }
+        if !insertion.isEmpty {
+            _ = Self.table.pointee.el_insertstr(editor, insertion)
+            return UInt8(CC_REFRESH)
+        }
+        // Nothing more to insert: show the choices, then the prompt and line again.
+        let width = candidates.map(\.count).max() ?? 0
+        let columns = max(1, terminalWidth / (width + 2))
+        var text = "\r\n"
+        for (index, candidate) in candidates.enumerated() {
+            text += candidate
+            let last = index == candidates.count - 1 || (index + 1) % columns == 0
+            text += last ? "\r\n" : String(repeating: " ", count: width - candidate.count + 2)
+        }
+        fflush(nil)
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(outputDescriptor, $0.baseAddress, $0.count) }
+            if written <= 0 { break }
+            bytes = bytes.dropFirst(written)
+        }
+        return UInt8(CC_REDISPLAY)
+    }
+
+    /// Where the editor draws: stdout when it is a terminal, else stderr.
+    private var outputDescriptor: Int32 { isatty(STDOUT_FILENO) != 0 ? STDOUT_FILENO : STDERR_FILENO }
+
+    private var terminalWidth: Int {
+        var size = winsize()
+        if ioctl(outputDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
     }
 
     /// Reads one character for libedit from stdin (UTF-8), or from the signal pipe: SIGINT reads

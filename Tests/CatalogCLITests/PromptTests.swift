@@ -195,6 +195,35 @@ import Testing
         Self.leave(terminal)
     }
 
+    @Test func tabCompletesCommandsKeywordsAndNamesAndListsTheChoices() throws {
+        let sandbox = try Self.sandbox()
+        let terminal = try Self.prompt(sandbox)
+        terminal.type(".form\t")
+        terminal.waitUntil("the dot command completed") { $0.cursorLine == "catalog> .format" }
+        terminal.type("cs\t")
+        terminal.waitUntil("the format completed") { $0.cursorLine == "catalog> .format csv" }
+        terminal.type("\r")
+        terminal.waitForPrompt()
+        // A keyword in the case typed, then a table name; one candidate gets a space after it.
+        terminal.type("sel\tcount(*) AS n FROM framework_al\t")
+        terminal.waitUntil("the keyword and the table completed") {
+            $0.cursorLine == "catalog> select count(*) AS n FROM framework_aliases"
+        }
+        terminal.type(";\r")
+        terminal.waitForLine("n")
+        terminal.waitForPrompt()
+        // Several choices that agree no further: listed under the line, which is drawn again.
+        terminal.type("SELECT * FROM lang\t")
+        terminal.waitUntil("the common part completed") { $0.cursorLine == "catalog> SELECT * FROM language" }
+        terminal.type("\t")
+        terminal.waitUntil("the choices listed") { screen in
+            screen.lines.contains { $0.hasPrefix("language_aliases  language_id") && $0.hasSuffix("languages") }
+                && screen.cursorLine == "catalog> SELECT * FROM language"
+        }
+        terminal.type(Self.controlC)
+        Self.leave(terminal)
+    }
+
     @Test func textFromTheDatabaseAndTypedCharactersShowAsCharacters() throws {
         let sandbox = try Self.sandbox()
         let terminal = try Self.prompt(sandbox)

@@ -28,6 +28,16 @@ public enum SchemaDump {
         return ResultTable(columns: ["table", "rows", "columns"], rows: rows)
     }
 
+    /// The names of the catalog's tables and of their columns (each once, sorted), for the
+    /// prompt's Tab completion.
+    public static func names(_ db: any DatabaseConnection) throws -> (tables: [String], columns: [String]) {
+        let driver = DatabaseBackend.driver(for: db)
+        let tables = try driver.tableNames(db)
+        var columns = Set<String>()
+        for table in tables { columns.formUnion(try driver.columnNames(of: table, db)) }
+        return (tables, columns.sorted())
+    }
+
     /// The names of the catalog's tables, sorted (the backend's internal tables left out).
     public static func tableNames(_ db: any DatabaseConnection) throws -> [String] {
         try DatabaseBackend.driver(for: db).tableNames(db)
