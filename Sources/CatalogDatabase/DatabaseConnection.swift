@@ -156,9 +156,19 @@ public protocol DatabaseConnection<Statement>: AnyObject {
     /// `AUTOINCREMENT`; that holds only inside a write transaction. PostgreSQL takes them from the
     /// column's identity sequence.
     func reserveIDs(_ count: Int, in table: String) throws -> [Int64]
+
+    /// Calls `observer` once per wait when a statement has waited half a second for a lock that
+    /// another process holds, with that process when the backend can tell (the progress line's
+    /// "waiting for the write lock held by ..."); nil stops it. SQLite's database lock, which a
+    /// program other than catalog may hold (the sqlite3 shell), is the case; the default does
+    /// nothing (a server's row locks are not waited on by catalog's writers, which hold its
+    /// advisory lock).
+    func observeLockWaits(_ observer: ((LockHolder?) -> Void)?)
 }
 
 extension DatabaseConnection {
+    public func observeLockWaits(_ observer: ((LockHolder?) -> Void)?) {}
+
     /// Runs `body` in a write transaction (`TransactionMode.immediate`).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try transaction(.immediate, body)

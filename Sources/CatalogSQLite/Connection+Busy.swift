@@ -20,6 +20,14 @@ extension Connection {
     }
 }
 
+extension Connection {
+    /// Reports a wait for SQLite's lock once it has lasted half a second, with the process that
+    /// holds the lock when the kernel's lock table tells (`ProcessLocks.sqliteWriter`).
+    public func observeLockWaits(_ observer: ((LockHolder?) -> Void)?) {
+        busyWait.observer = observer
+    }
+}
+
 /// A connection's busy timeout, and whether its last wait ran out.
 final class BusyWait {
     /// The whole wait for one lock, in milliseconds.
@@ -28,6 +36,10 @@ final class BusyWait {
     let database: String
     private var started = ContinuousClock.now
     private var gaveUp = false
+    /// Told once per wait, after `reportAfter` (`Connection.observeLockWaits`).
+    var observer: ((LockHolder?) -> Void)?
+    private var reported = false
+    private static let reportAfter: Int64 = 500
     /// SQLite's own pauses between attempts (`sqliteDefaultBusyCallback`), in milliseconds.
     private static let pauses: [Int32] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100]
 
@@ -42,6 +54,7 @@ final class BusyWait {
         if attempt == 0 {
             started = now
             gaveUp = false
+            reported = false
         }
         let elapsed = started.duration(to: now).components
         let waited = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
@@ -49,6 +62,10 @@ final class BusyWait {
         guard left > 0 else {
             gaveUp = true
             return false
+        }
+        if let observer, !reported, waited >= Self.reportAfter {
+            reported = true
+            observer(ProcessLocks.sqliteWriter(of: database))
         }
         let pause = Self.pauses[min(Int(attempt), Self.pauses.count - 1)]
         sqlite3_sleep(Int32(min(Int64(pause), left)))

@@ -50,6 +50,9 @@ public struct CatalogSetup {
         let lock = try driver.takeWriteLock(timeout: lockTimeout, waiting: { progress?(.waitingForLock($0)) })
         defer { withExtendedLifetime(lock) {} }
         let db = try open(forWriting: true)
+        // SQLite's own lock, which another program may hold: the same waiting line.
+        if let progress { db.observeLockWaits { progress(.waitingForLock($0)) } }
+        defer { db.observeLockWaits(nil) }
         do {
             return try seeder.seed(db, options: options, progress: progress)
         } catch let error as any DatabaseError {

@@ -89,6 +89,35 @@ import Testing
         #expect(Self.screen(seed.stderr).first?.hasPrefix("error: another process, pid \(getpid())") == true)
     }
 
+    @Test func waitingForSQLitesOwnLockNamesTheProgramHoldingIt() throws {
+        let sandbox = try CLISandbox(.project)
+        try sandbox.succeed(["setup"])
+        try sandbox.write(
+            "Migrations/29990101000000_add_notes.sql",
+            "-- migrate:up\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE notes;\n")
+        // The sqlite3 shell, not catalog, holds SQLite's write lock: catalog's own lock is free.
+        let writer = try LockMessageTests.SQLiteWriter(sandbox)
+        // Cut to the terminal's width (80 columns here), as every status line is.
+        let waiting = "waiting for the write lock held by another process, pid \(writer.process.pid) (sqlite3 "
+        let migrate = try sandbox.run(["migrate", "--lock-timeout", "1"], stderrIsTerminal: true)
+        #expect(migrate.exitCode == 1)
+        #expect(Self.frames(migrate.stderr).contains { $0.hasPrefix(waiting) }, "\(migrate.stderr.debugDescription)")
+        #expect(Self.screen(migrate.stderr).count == 1, "\(migrate.stderr.debugDescription)")
+        try writer.release()
+        try sandbox.succeed(["migrate"])
+
+        try sandbox.write("Seeds/zz_more.yml", "companies:\n  - name: Waiting Ltd\n")
+        for file in ["held", "release"] { try FileManager.default.removeItem(atPath: sandbox.root + "/" + file) }
+        let holder = try LockMessageTests.SQLiteWriter(sandbox)
+        let seed = try sandbox.run(["seed", "--lock-timeout", "1"], stderrIsTerminal: true)
+        #expect(seed.exitCode == 1)
+        let held = "waiting for the write lock held by another process, pid \(holder.process.pid) (sqlite3 "
+        #expect(Self.frames(seed.stderr).contains { $0.hasPrefix(held) }, "\(seed.stderr.debugDescription)")
+        #expect(Self.screen(seed.stderr).count == 1, "\(seed.stderr.debugDescription)")
+        try holder.release()
+        #expect(try sandbox.sqlite("SELECT count(*) FROM companies WHERE name = 'Waiting Ltd'") == "0\n")
+    }
+
     @Test func aHostileLockRecordIsShownNotObeyed() throws {
         let sandbox = try CLISandbox(.project)
         try sandbox.succeed(["setup"])

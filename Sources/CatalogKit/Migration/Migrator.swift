@@ -428,8 +428,14 @@ public final class Migrator {
             let db = try driver.openForWriting(
                 creating: creating, busyTimeoutMilliseconds: Timeout.milliseconds(lockTimeout),
                 verify: { try Ledger.verify($0, driver) })
-            try db.execute(driver.ledgerCreateSQL)
-            return try body(db)
+            // SQLite's own lock, which another program may hold: the same waiting line. The
+            // observer is removed before this returns, so `onEvent` does not outlive the call.
+            return try withoutActuallyEscaping(onEvent) { onEvent in
+                db.observeLockWaits { onEvent(.waitingForLock($0)) }
+                defer { db.observeLockWaits(nil) }
+                try db.execute(driver.ledgerCreateSQL)
+                return try body(db)
+            }
         }
     }
 
