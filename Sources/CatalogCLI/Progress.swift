@@ -77,10 +77,10 @@ final class ProgressReport {
         if case .writing(_, let total) = progress { state.seedRows = total }
     }
 
-    /// The seed committed: from here on, Ctrl-C says so.
-    func seedWritten() {
+    /// The seed ended: from here on, Ctrl-C says it was written when it `changed` anything.
+    func seedEnded(changed: Bool) {
         state.running = nil
-        state.seedWritten = true
+        state.seedWritten = changed
         WriteInterruption.say(state.message)
     }
 

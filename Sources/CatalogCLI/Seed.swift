@@ -87,7 +87,7 @@ struct Setup: ParsableCommand {
         let (migrated, seeded) = try progress.run {
             try setup.setup(onEvent: progress.migrationEvent, progress: progress.seedProgress)
         }
-        progress.seedWritten()
+        progress.seedEnded(changed: !seeded.isUnchanged)
         Report.printApplied(migrated)
         SeedReport.report(seeded, output: output, database: location.databaseName)
         if let reader {
@@ -125,7 +125,7 @@ enum SeedReport {
         let summary = try progress.run {
             try setup.seed(files: files, options: options, progress: progress.seedProgress)
         }
-        if !options.dryRun { progress.seedWritten() }
+        progress.seedEnded(changed: !options.dryRun && !summary.isUnchanged)
         report(summary, output: output, database: location.databaseName)
     }
 
