@@ -44,7 +44,15 @@ struct Prompt {
                 if let problem = input.takeProblem() { Terminal.writeError("note: \(problem); history is not kept") }
                 let trimmed = line.drop { $0 == " " || $0 == "\t" }
                 if buffer.isEmpty, trimmed.hasPrefix(".") {
-                    if try !dotCommand(String(trimmed), input: input) { return }
+                    // A dot command that fails (a server refusing to list its tables, say) is
+                    // reported like a statement's error, and the prompt goes on.
+                    do {
+                        if try !dotCommand(String(trimmed), input: input) { return }
+                    } catch let failure as CommandFailure {
+                        Terminal.writeError(failure.message)
+                    } catch {
+                        Terminal.writeError("error: \(error)")
+                    }
                     continue
                 }
                 if buffer.isEmpty && trimmed.isEmpty { continue }
@@ -70,9 +78,14 @@ struct Prompt {
         case ".tables":
             command.options.output.print(try SchemaDump.tables(session.backend.connection))
         case ".schema":
-            print(try SchemaDump.sql(session.backend.connection, tables: Array(words.dropFirst())), terminator: "")
+            let tables = Array(words.dropFirst())
+            let unknown = try SchemaDump.unknownTables(session.backend.connection, tables)
+            if let first = unknown.first { throw CommandFailure("no table named \"\(first)\"") }
+            print(try SchemaDump.sql(session.backend.connection, tables: tables), terminator: "")
         case ".history":
-            for (index, statement) in statements.enumerated() { print("\(index + 1)  \(statement)") }
+            for (index, statement) in statements.enumerated() {
+                print("\(index + 1)  \(TerminalText.shownKeepingLines(statement))")
+            }
         case ".format":
             let names = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
             guard words.count > 1 else {

@@ -403,12 +403,14 @@ final class PostgresTestDatabase {
         let admin = try pg.connect()
         var waited = 0
         while try admin.fetchValue(
-            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'",
-            as: Int64.self) == 0 && waited < 200
+            // This test's database only: another test runs the same statement on the same server.
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query = 'SELECT pg_sleep(30)' AND state = 'active'",
+            [.text(pg.name)], as: Int64.self) == 0 && waited < 200
         {
             Thread.sleep(forTimeInterval: 0.05)
             waited += 1
         }
+        try #require(waited < 200, "the statement never ran on the server")
         running.interrupt()
         let result = running.wait()
         #expect(result.exitCode == 1)
@@ -425,12 +427,14 @@ final class PostgresTestDatabase {
         let admin = try pg.connect()
         var waited = 0
         while try admin.fetchValue(
-            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30);' AND state = 'active'",
-            as: Int64.self) == 0 && waited < 200
+            // This test's database only: another test runs the same statement on the same server.
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query = 'SELECT pg_sleep(30)' AND state = 'active'",
+            [.text(pg.name)], as: Int64.self) == 0 && waited < 200
         {
             Thread.sleep(forTimeInterval: 0.05)
             waited += 1
         }
+        try #require(waited < 200, "the statement never ran on the server")
         terminal.type(PromptTests.controlC)
         terminal.waitForLine("error: statement 1 was interrupted")
         terminal.waitForPrompt()

@@ -192,6 +192,13 @@ import Testing
         terminal.waitForPrompt()
         terminal.type(".nonsense\r")
         terminal.waitForLine("error: unknown command .nonsense; type .help for the list")
+        terminal.waitForPrompt()
+        // A dot command that fails says why, and the prompt goes on.
+        terminal.type(".schema nope\r")
+        terminal.waitForLine("error: no table named \"nope\"")
+        terminal.waitForPrompt()
+        terminal.type(".schema languages\r")
+        terminal.waitUntil("the schema") { $0.lines.contains { $0.hasPrefix("CREATE TABLE languages") } }
         Self.leave(terminal)
     }
 
