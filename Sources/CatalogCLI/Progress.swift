@@ -245,7 +245,9 @@ final class StatusLine {
         drawn = now
         isShowing = true
         // Migration names and a lock holder's record come from files: shown, never raw.
-        Terminal.writeToStderr("\r" + String(TerminalText.shown(text).prefix(max(Self.width - 1, 10))) + "\u{1B}[K")
+        Terminal.writeToStderr(
+            "\r" + String(TerminalText.shown(text).prefix(max(Terminal.columns(of: STDERR_FILENO) - 1, 10)))
+                + "\u{1B}[K")
     }
 
     /// Removes the line, leaving the cursor at the start of an empty line.
@@ -254,14 +256,5 @@ final class StatusLine {
         isShowing = false
         phase = nil
         Terminal.writeToStderr("\r\u{1B}[K")
-    }
-
-    /// The width of the terminal stderr is (COLUMNS, else 80, for a context that is not the process).
-    private static var width: Int {
-        if CLIContext.current === CLIContext.process {
-            var size = winsize()
-            if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        }
-        return Terminal.environment("COLUMNS").flatMap(Int.init) ?? 80
     }
 }

@@ -154,8 +154,16 @@ enum Terminal {
     /// The width of the terminal standard output is, or nil when it is not a terminal.
     static var width: Int? {
         guard CLIContext.current.stdoutIsTerminal else { return nil }
-        var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return columns(of: STDOUT_FILENO)
+    }
+
+    /// The width of the terminal on `descriptor`, asked of the terminal itself by the process;
+    /// else (a test's context, or no answer) COLUMNS, else 80.
+    static func columns(of descriptor: Int32) -> Int {
+        if CLIContext.current === CLIContext.process {
+            var size = winsize()
+            if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        }
         return environment("COLUMNS").flatMap(Int.init) ?? 80
     }
 

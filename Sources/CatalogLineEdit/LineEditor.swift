@@ -47,6 +47,8 @@ public final class LineEditor {
     private let historyPath: String?
     private var prompt: UnsafeMutablePointer<CChar>
     private var previousActions: [(Int32, sigaction)] = []
+    /// The history file exists with its private mode (made once, at the first save).
+    private var historyFileReady = false
 
     /// Opens an editor on the terminal on stdin, drawing on stdout when it is a terminal (else
     /// on stderr). The history file at `historyPath` (created 0600 on first save, in a folder that
@@ -136,9 +138,12 @@ public final class LineEditor {
         var event = HistEvent()
         _ = catalog_history_string(Self.table, history, &event, H_ENTER, line)
         guard let historyPath else { return }
-        if let problem = Self.prepareFile(historyPath) {
-            historyProblem = historyProblem ?? problem
-            return
+        if !historyFileReady {
+            if let problem = Self.prepareFile(historyPath) {
+                historyProblem = historyProblem ?? problem
+                return
+            }
+            historyFileReady = true
         }
         if catalog_history_string(Self.table, history, &event, H_SAVE, historyPath) < 0 {
             historyProblem = historyProblem ?? "could not write the history file \(historyPath)"
@@ -164,12 +169,6 @@ public final class LineEditor {
     private static var table: UnsafeMutablePointer<catalog_libedit> {
         guard case .success(let table) = libedit else { fatalError("libedit used before it was loaded") }
         return table
-    }
-
-    /// Whether libedit is loaded or can be.
-    public static var isAvailable: Bool {
-        if case .success = libedit { return true }
-        return false
     }
 
     /// The open editor, for libedit's callbacks.

@@ -52,6 +52,19 @@ final class PostgresTestDatabase {
         try PostgresConnection(url: url)
     }
 
+    /// Waits (`waitUntil`: up to 10 s) until a session runs `statement` on this database, as
+    /// `pg_stat_activity` shows it. Only this database's sessions count: other tests may run the
+    /// same text on the same server.
+    func waitUntilRunning(_ statement: String) throws {
+        let admin = try connect()
+        try waitUntil("the server runs \(statement)") {
+            let running = try? admin.fetchValue(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query = $2 AND state = 'active'",
+                [.text(name), .text(statement)], as: Int64.self)
+            return (running ?? 0) > 0
+        }
+    }
+
     /// Runs `sql` on this database and returns the first column of every row as text.
     func values(_ sql: String) throws -> [String] {
         try connect().fetchAll(sql).map { row in
@@ -400,17 +413,7 @@ final class PostgresTestDatabase {
         let start = ContinuousClock().now
         let running = try sandbox.start(["sql", "--database", pg.readerURL, "SELECT pg_sleep(30)"])
         // Wait until the server runs it, then press Ctrl-C.
-        let admin = try pg.connect()
-        var waited = 0
-        while try admin.fetchValue(
-            // This test's database only: another test runs the same statement on the same server.
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query = 'SELECT pg_sleep(30)' AND state = 'active'",
-            [.text(pg.name)], as: Int64.self) == 0 && waited < 200
-        {
-            Thread.sleep(forTimeInterval: 0.05)
-            waited += 1
-        }
-        try #require(waited < 200, "the statement never ran on the server")
+        try pg.waitUntilRunning("SELECT pg_sleep(30)")
         running.interrupt()
         let result = running.wait()
         #expect(result.exitCode == 1)
@@ -424,17 +427,7 @@ final class PostgresTestDatabase {
         let (sandbox, pg) = try setUpBoth()
         let terminal = try PromptTests.prompt(sandbox, ["sql", "--database", pg.readerURL, "--timeout", "600"])
         terminal.type("SELECT pg_sleep(30);\r")
-        let admin = try pg.connect()
-        var waited = 0
-        while try admin.fetchValue(
-            // This test's database only: another test runs the same statement on the same server.
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query = 'SELECT pg_sleep(30)' AND state = 'active'",
-            [.text(pg.name)], as: Int64.self) == 0 && waited < 200
-        {
-            Thread.sleep(forTimeInterval: 0.05)
-            waited += 1
-        }
-        try #require(waited < 200, "the statement never ran on the server")
+        try pg.waitUntilRunning("SELECT pg_sleep(30)")
         terminal.type(PromptTests.controlC)
         terminal.waitForLine("error: statement 1 was interrupted")
         terminal.waitForPrompt()

@@ -243,36 +243,13 @@ import Testing
         }
     }
 
-    /// The lines a terminal shows after `text`: `\r` returns to the start of the line, `\e[K`
-    /// clears to its end, `\n` ends it; trailing empty lines are dropped.
+    /// The lines a terminal shows after `text` (`Screen`; a line feed also returns to the first
+    /// column, as a terminal's output processing makes it), trailing empty lines dropped.
     static func screen(_ text: String) -> [String] {
-        var lines: [[Character]] = [[]]
-        var column = 0
-        var rest = Substring(text)
-        while let character = rest.first {
-            if rest.hasPrefix("\u{1B}[K") {
-                lines[lines.count - 1].removeSubrange(min(column, lines[lines.count - 1].count)...)
-                rest = rest.dropFirst(3)
-                continue
-            }
-            rest = rest.dropFirst()
-            switch character {
-            case "\r": column = 0
-            case "\n", "\r\n":
-                lines.append([])
-                column = 0
-            default:
-                if column < lines[lines.count - 1].count {
-                    lines[lines.count - 1][column] = character
-                } else {
-                    lines[lines.count - 1].append(character)
-                }
-                column += 1
-            }
-        }
-        var shown = lines.map { String($0) }
-        while shown.last == "" { shown.removeLast() }
-        return shown
+        var screen = Screen(columns: 1000, rows: 24)
+        screen.feed(
+            Array(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        return screen.history
     }
 
     /// `512 B`, `12.3 kB`: as the status line shows a number of bytes.

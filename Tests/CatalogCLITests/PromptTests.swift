@@ -44,9 +44,7 @@ import Testing
         // "SELECT 2;", two steps left (before "2"), then "1": SELECT 12;
         terminal.type("SELECT 2;" + Self.left + Self.left + "1")
         terminal.waitUntil("the edited line") { $0.cursorLine == "catalog> SELECT 12;" }
-        terminal.type("\r")
-        terminal.waitForLine("12")
-        terminal.waitForPrompt()
+        terminal.enter("", shows: "12")
         #expect(!terminal.screen.text.contains("^["))
         #expect(!terminal.screen.text.contains("error"))
         Self.leave(terminal)
@@ -55,12 +53,8 @@ import Testing
     @Test func historyIsKeptBetweenSessionsInAPrivateFileAndSearchedWithControlR() throws {
         let sandbox = try Self.sandbox()
         let first = try Self.prompt(sandbox)
-        first.type("SELECT 'remembered' AS word;\r")
-        first.waitForLine("remembered")
-        first.waitForPrompt()
-        first.type("SELECT 'later' AS word;\r")
-        first.waitForLine("later")
-        first.waitForPrompt()
+        first.enter("SELECT 'remembered' AS word;", shows: "remembered")
+        first.enter("SELECT 'later' AS word;", shows: "later")
         first.type(".quit\r")
         #expect(first.waitForExit() == 0)
 
@@ -102,9 +96,7 @@ import Testing
         terminal.waitForPrompt("    ...> ")
         terminal.type(Self.controlC)
         terminal.waitForPrompt()
-        terminal.type("SELECT 'kept' AS word;\r")
-        terminal.waitForLine("kept")
-        terminal.waitForPrompt()
+        terminal.enter("SELECT 'kept' AS word;", shows: "kept")
         #expect(terminal.isRunning)
         #expect(!terminal.screen.lines.contains("dropped"))
         #expect(!terminal.screen.text.contains("error"))
@@ -136,24 +128,18 @@ import Testing
         terminal.waitForLine("note: the statement is not finished; end it with ';' or drop it with Ctrl-C")
         terminal.waitForPrompt("    ...> ")
         #expect(terminal.isRunning)
-        terminal.type("'finished' AS word;\r")
-        terminal.waitForLine("finished")
-        terminal.waitForPrompt()
+        terminal.enter("'finished' AS word;", shows: "finished")
         // Ctrl-D inside a typed line deletes the character under the cursor.
         terminal.type("SELECT 'abc' AS word;" + String(repeating: Self.left, count: 12) + Self.controlD)
         terminal.waitUntil("the character deleted") { $0.cursorLine == "catalog> SELECT 'ac' AS word;" }
-        terminal.type("\r")
-        terminal.waitForLine("ac")
-        terminal.waitForPrompt()
+        terminal.enter("", shows: "ac")
         Self.leave(terminal)
     }
 
     @Test func controlLClearsTheScreenAndKeepsTheLine() throws {
         let sandbox = try Self.sandbox()
         let terminal = try Self.prompt(sandbox)
-        terminal.type("SELECT 'first' AS word;\r")
-        terminal.waitForLine("first")
-        terminal.waitForPrompt()
+        terminal.enter("SELECT 'first' AS word;", shows: "first")
         terminal.type("SELECT 7 AS n" + Self.controlL)
         terminal.waitUntil("the screen cleared, the line kept on top") {
             $0.lines.first == "catalog> SELECT 7 AS n" && !$0.lines.contains("first")
@@ -172,17 +158,13 @@ import Testing
         terminal.waitForLine("1,\"x,y\"")
         #expect(terminal.screen.lines.contains("a,b"))
         terminal.waitForPrompt()
-        terminal.type(".format\r")
-        terminal.waitForLine("csv (one of table, json, jsonl, csv, markdown)")
-        terminal.waitForPrompt()
-        terminal.type(".format xml\r")
-        terminal.waitForLine("error: .format takes one of table, json, jsonl, csv, markdown; for example: .format csv")
-        terminal.waitForPrompt()
+        terminal.enter(".format", shows: "csv (one of table, json, jsonl, csv, markdown)")
+        terminal.enter(
+            ".format xml",
+            shows: "error: .format takes one of table, json, jsonl, csv, markdown; for example: .format csv")
         terminal.type(".format json\r")
         terminal.waitForPrompt()
-        terminal.type("SELECT 1 AS a;\r")
-        terminal.waitForLine("  {\"a\": 1}")
-        terminal.waitForPrompt()
+        terminal.enter("SELECT 1 AS a;", shows: "  {\"a\": 1}")
         terminal.type(".help\r")
         terminal.waitUntil("the help") { screen in
             screen.lines.contains { $0.hasPrefix(".format [table|json|jsonl|csv|markdown]  show or switch") }
@@ -190,13 +172,9 @@ import Testing
                 && screen.text.contains("state/catalog/history")
         }
         terminal.waitForPrompt()
-        terminal.type(".nonsense\r")
-        terminal.waitForLine("error: unknown command .nonsense; type .help for the list")
-        terminal.waitForPrompt()
+        terminal.enter(".nonsense", shows: "error: unknown command .nonsense; type .help for the list")
         // A dot command that fails says why, and the prompt goes on.
-        terminal.type(".schema nope\r")
-        terminal.waitForLine("error: no table named \"nope\"")
-        terminal.waitForPrompt()
+        terminal.enter(".schema nope", shows: "error: no table named \"nope\"")
         terminal.type(".schema languages\r")
         terminal.waitUntil("the schema") { $0.lines.contains { $0.hasPrefix("CREATE TABLE languages") } }
         Self.leave(terminal)
@@ -216,9 +194,7 @@ import Testing
         terminal.waitUntil("the keyword and the table completed") {
             $0.cursorLine == "catalog> select count(*) AS n FROM framework_aliases"
         }
-        terminal.type(";\r")
-        terminal.waitForLine("n")
-        terminal.waitForPrompt()
+        terminal.enter(";", shows: "n")
         // Several choices that agree no further: listed under the line, which is drawn again.
         terminal.type("SELECT * FROM lang\t")
         terminal.waitUntil("the common part completed") { $0.cursorLine == "catalog> SELECT * FROM language" }
@@ -234,9 +210,7 @@ import Testing
     @Test func textFromTheDatabaseAndTypedCharactersShowAsCharacters() throws {
         let sandbox = try Self.sandbox()
         let terminal = try Self.prompt(sandbox)
-        terminal.type("SELECT 'héllo ' || char(27) || '[2J' AS word;\r")
-        terminal.waitForLine("héllo \\u{1B}[2J")
-        terminal.waitForPrompt()
+        terminal.enter("SELECT 'héllo ' || char(27) || '[2J' AS word;", shows: "héllo \\u{1B}[2J")
         // The escape in the value did not clear the screen: the statement is still shown.
         #expect(terminal.screen.lines.contains("catalog> SELECT 'héllo ' || char(27) || '[2J' AS word;"))
         Self.leave(terminal)

@@ -116,6 +116,13 @@ final class PseudoTerminal {
         }
     }
 
+    /// Types `line` and Enter, then waits for a screen line equal to `shown` and the next prompt.
+    func enter(_ line: String, shows shown: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        type(line + "\r")
+        waitForLine(shown, sourceLocation: sourceLocation)
+        waitForPrompt(sourceLocation: sourceLocation)
+    }
+
     /// Waits for the process to exit and returns its exit code (128 + N for signal N).
     func waitForExit(seconds: Double = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
