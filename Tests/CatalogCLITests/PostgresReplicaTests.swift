@@ -76,7 +76,11 @@ enum PostgresTestServers {
     /// Waits until the standby has replayed the primary's WAL up to now (at most 30 s).
     static func waitForReplay(_ pg: PostgresTestDatabase, standby: String) throws {
         let primary = try PostgresConnection(url: pg.server)
-        let target = try #require(try primary.fetchValue("SELECT pg_current_wal_lsn()::text", as: String.self))
+        // The insert position, not pg_current_wal_lsn() (what is written so far): the test server
+        // runs with synchronous_commit off, so the last commit's record may not be written yet,
+        // and a standby that replayed up to the write position could still lack it (seen in CI).
+        let target = try #require(
+            try primary.fetchValue("SELECT pg_current_wal_insert_lsn()::text", as: String.self))
         let replica = try PostgresConnection(url: standby)
         let deadline = Date().addingTimeInterval(30)
         while true {
@@ -152,7 +156,8 @@ enum PostgresTestServers {
         try Self.waitForReplay(pg, standby: standby)
         let standbyURL = PostgresTestDatabase.url(of: pg.name, on: standby)
         let before = try Self.contents(of: pg.url)
-        #expect(try Self.contents(of: standbyURL) == before)
+        let standbyBefore = try Self.contents(of: standbyURL)  // outside #expect, which then shows both
+        #expect(standbyBefore == before)
         let refusal =
             "error: \(PostgresMigrationDriver(url: standbyURL).location) is a read-only standby (the server is in "
             + "recovery); nothing was changed: run catalog migrate, seed and setup against the primary\n"
@@ -190,8 +195,9 @@ enum PostgresTestServers {
         #expect(read.stderr.contains("catalog setup --database"), "\(read.stderr)")
         // Nothing changed on either server, and the primary still takes the same commands.
         try Self.waitForReplay(pg, standby: standby)
-        #expect(try Self.contents(of: pg.url) == before)
-        #expect(try Self.contents(of: standbyURL) == before)
+        let (primaryAfter, standbyAfter) = (try Self.contents(of: pg.url), try Self.contents(of: standbyURL))
+        #expect(primaryAfter == before)
+        #expect(standbyAfter == before)
         let migrated = try sandbox.run(["migrate", "--database", pg.url])
         #expect(migrated.exitCode == 0, "\(migrated.stderr)")
         #expect(try pg.values("SELECT count(*) FROM standby_probe") == ["0"])
